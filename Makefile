@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+# Emulated control virtqueue for vdpa-net: bench for the patch series.
+# See README.md.
+
+.PHONY: run check shell baseline series tree kernel bench clean help
+
+help:
+	@echo "make run       build, boot, drive vdpasim_net with ip/ethtool, print a report"
+	@echo "make check     host tests, fuzzer, kernel build, KUnit, e2e, checkpatch"
+	@echo "make baseline  the e2e suite on pristine 6.12 and on the series, side by side"
+	@echo "make shell     boot the test guest with an interactive shell"
+	@echo "make series    export the series to out/series (git format-patch)"
+	@echo "make bench     benchmarks into out/bench/results.txt"
+
+run:
+	@./scripts/run.sh patched
+
+check:
+	@./scripts/check.sh
+
+baseline:
+	@./scripts/baseline.sh
+
+shell:
+	@./scripts/deps.sh && ./scripts/tree.sh apply && \
+	 ./scripts/build-kernel.sh work/linux work/build $(or $(PREEMPT),voluntary) && \
+	 ./scripts/mkinitramfs.sh work/initramfs.cpio && \
+	 ./scripts/qemu-run.sh work/build/arch/x86/boot/bzImage work/initramfs.cpio shell out/shell
+
+series:
+	@./scripts/deps.sh && ./scripts/tree.sh export out/series
+
+tree:
+	@./scripts/tree.sh apply
+
+kernel: tree
+	@./scripts/build-kernel.sh work/linux work/build $(or $(PREEMPT),voluntary)
+
+bench:
+	@./scripts/bench.sh
+
+clean:
+	rm -rf out work/build work/build-base work/build-mlx5 work/host work/initramfs.cpio

@@ -1,0 +1,93 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# End-to-end suite: a vdpasim_net device driven through the real virtio_net
+# driver with ip, bridge and ethtool.  Every user action is reported with
+# the device-side state afterwards; every expectation is a @@TEST line.
+. /tests/lib.sh
+
+has_feature() { vdpa dev config show $DEV | grep -q "negotiated_features.* $1\( \|$\)"; }
+in_list() { echo " $2 " | grep -q " $1 "; }
+
+say "== e2e: vdpasim_net on virtio_vdpa =="
+modprobe 8021q 2>/dev/null
+if setup_virtio_vdpa; then pass probe; else fail probe "no netdev for $DEV"; exit 0; fi
+DBG=$(dbg_file)
+report "probe: vdpasim_net $DEV bound to virtio_vdpa as $NETDEV; $(dev_state_line)"
+feat=$(vdpa dev config show $DEV | sed -n 's/.*negotiated_features //p')
+report "negotiated features: $feat"
+
+# The driver negotiates each control feature the device offers.
+for f in CTRL_VQ CTRL_RX CTRL_RX_EXTRA CTRL_VLAN CTRL_MAC_ADDR CTRL_GUEST_OFFLOADS GUEST_ANNOUNCE; do
+	if has_feature $f; then pass "feature-$f"; else fail "feature-$f" "not negotiated"; fi
+done
+if [ -n "$(dbg_file)" ]; then pass debugfs-state; else fail debugfs-state "no /sys/kernel/debug/net_ctrl_vringh/*/state"; fi
+
+# MAC address: config space and device state follow the driver.
+act mac-set ip link set $NETDEV address 02:11:22:33:44:55
+cfgmac=$(vdpa dev config show $DEV | sed -n 's/.*mac \([0-9a-f:]*\).*/\1/p')
+[ "$cfgmac" = 02:11:22:33:44:55 ] && pass mac-set-config || fail mac-set-config "config mac $cfgmac"
+[ "$(st mac)" = 02:11:22:33:44:55 ] && pass mac-set-state || fail mac-set-state "state mac $(st mac)"
+
+# Link up: the driver switches promiscuous mode off (device default is on).
+act link-up ip link set $NETDEV up && pass link-up-accepted || fail link-up-accepted "ip refused"
+sleep 1
+in_list promisc "$(st rx_mode)" && fail link-up-promisc-off "rx_mode [$(st rx_mode)]" || { [ "$(st rx_mode)" != "<no-debugfs>" ] && pass link-up-promisc-off || fail link-up-promisc-off "no state"; }
+
+act promisc-on ip link set $NETDEV promisc on; sleep 1
+in_list promisc "$(st rx_mode)" && pass promisc-on || fail promisc-on "rx_mode [$(st rx_mode)]"
+act promisc-off ip link set $NETDEV promisc off; sleep 1
+in_list promisc "$(st rx_mode)" && fail promisc-off "rx_mode [$(st rx_mode)]" || { [ "$(st rx_mode)" != "<no-debugfs>" ] && pass promisc-off || fail promisc-off "no state"; }
+
+act allmulti-on ip link set $NETDEV allmulticast on; sleep 1
+in_list allmulti "$(st rx_mode)" && pass allmulti-on || fail allmulti-on "rx_mode [$(st rx_mode)]"
+act allmulti-off ip link set $NETDEV allmulticast off; sleep 1
+in_list allmulti "$(st rx_mode)" && fail allmulti-off "rx_mode [$(st rx_mode)]" || { [ "$(st rx_mode)" != "<no-debugfs>" ] && pass allmulti-off || fail allmulti-off "no state"; }
+
+# Multicast table: one join, then 200 (beyond the device's table: fallback).
+act maddr-add ip maddr add 01:00:5e:01:02:03 dev $NETDEV; sleep 1
+grep -q "^mc\[[0-9]*\]: 01:00:5e:01:02:03" "$DBG/state" 2>/dev/null && pass maddr-add || fail maddr-add "mc [$(st mc)]"
+i=0; while [ $i -lt 200 ]; do
+	printf 'maddr add 01:00:5e:02:%02x:%02x dev %s\n' $((i / 256)) $((i % 256)) $NETDEV
+	i=$((i + 1))
+done >/tmp/maddr.batch
+act maddr-200 ip -batch /tmp/maddr.batch; sleep 1
+case "$(st mc)" in *overflow=1*) pass maddr-200-overflow ;; *) fail maddr-200-overflow "mc [$(st mc)]" ;; esac
+sed 's/maddr add/maddr del/' /tmp/maddr.batch >/tmp/maddr-del.batch
+act maddr-200-del ip -batch /tmp/maddr-del.batch; sleep 1
+case "$(st mc)" in *overflow=0*) pass maddr-200-del ;; *) fail maddr-200-del "mc [$(st mc)]" ;; esac
+
+# Unicast table, through the default fdb of the netdev.
+act uc-add bridge fdb add 02:00:00:00:00:01 dev $NETDEV self permanent; sleep 1
+grep -q "^uc\[[0-9]*\]: 02:00:00:00:00:01" "$DBG/state" 2>/dev/null && pass uc-add || fail uc-add "uc [$(st uc)]"
+act uc-del bridge fdb del 02:00:00:00:00:01 dev $NETDEV self; sleep 1
+grep -q "^uc\[[0-9]*\]: 02:00:00:00:00:01" "$DBG/state" 2>/dev/null && fail uc-del "uc [$(st uc)]" || { [ -n "$DBG" ] && pass uc-del || fail uc-del "no state"; }
+
+# VLAN filter.
+act vlan-add ip link add link $NETDEV name vl100 type vlan id 100
+in_list 100 "$(st vlan_ids)" && pass vlan-add || fail vlan-add "vlans [$(st vlans)]"
+act vlan-del ip link del vl100
+in_list 100 "$(st vlan_ids)" && fail vlan-del "vlans [$(st vlans)]" || { [ -n "$DBG" ] && pass vlan-del || fail vlan-del "no state"; }
+i=1; while [ $i -le 4094 ]; do echo "link add link $NETDEV name v$i type vlan id $i"; i=$((i + 1)); done >/tmp/vlan.batch
+act vlan-4094 ip -batch /tmp/vlan.batch
+case "$(st vlan_ids)" in *1-4094*|*0-4094*) pass vlan-4094 ;; *) fail vlan-4094 "vlans [$(st vlans)]" ;; esac
+sed 's/^link add link [^ ]* name \(v[0-9]*\).*/link del \1/' /tmp/vlan.batch >/tmp/vlan-del.batch
+act vlan-4094-del ip -batch /tmp/vlan-del.batch
+case "$(st vlans)" in count=0|count=1) pass vlan-4094-del ;; *) fail vlan-4094-del "vlans [$(st vlans)]" ;; esac
+
+# Guest offloads.
+act gro-hw-off ethtool -K $NETDEV rx-gro-hw off
+off1=$(st guest_offloads)
+act gro-hw-on ethtool -K $NETDEV rx-gro-hw on
+off2=$(st guest_offloads)
+[ -n "$off1" ] && [ "$off1" != "$off2" ] && [ "$off1" != "<no-debugfs>" ] && pass guest-offloads || fail guest-offloads "offloads off=$off1 on=$off2"
+
+# Actions the simulator has no feature for: the kernel must refuse cleanly.
+act channels ethtool -L $NETDEV combined 1
+act coalesce ethtool -C $NETDEV rx-usecs 10
+act stats ethtool -S $NETDEV
+
+# Every command got an answer and the CVQ keeps working.
+act link-down ip link set $NETDEV down
+act link-up-again ip link set $NETDEV up && pass cvq-still-works || fail cvq-still-works "link up refused"
+report "cvq counters at the end: $(cvq_stats)"
+teardown

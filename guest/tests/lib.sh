@@ -1,0 +1,93 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Helpers shared by the guest suites.  Results go to fd 3 (/dev/ttyS1):
+#   @@TEST PASS|FAIL|SKIP name [detail]   one per expectation
+#   @@REPORT text                          one per user action (make run)
+
+[ -e /proc/self/fd/3 ] || exec 3>/dev/ttyS1
+
+# busybox sh prefers its own applets: name the real tools explicitly.
+ip() { /sbin/ip "$@"; }
+bridge() { /sbin/bridge "$@"; }
+vdpa() { /sbin/vdpa "$@"; }
+ethtool() { /sbin/ethtool "$@"; }
+
+DEV=vdpa0
+NETDEV=
+DBG=
+
+say() { echo "$*"; }
+pass() { echo "@@TEST PASS $1" >&3; echo "  PASS $1"; }
+fail() { n=$1; shift; echo "@@TEST FAIL $n $*" >&3; echo "  FAIL $n: $*"; }
+skip() { n=$1; shift; echo "@@TEST SKIP $n $*" >&3; echo "  SKIP $n: $*"; }
+report() { echo "@@REPORT $*" >&3; echo "REPORT $*"; }
+
+# expect NAME DESCRIPTION COMMAND...: run COMMAND, PASS when it succeeds.
+expect() {
+	n=$1; shift
+	if out=$("$@" 2>&1); then pass "$n"; else fail "$n" "$(echo "$out" | tail -n 2 | tr '\n' ' ')"; fi
+}
+
+# The net_ctrl_vringh debugfs view of the device, if the kernel has one.
+dbg_file() {
+	for d in /sys/kernel/debug/net_ctrl_vringh/*; do
+		[ -f "$d/state" ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
+
+# st KEY: the value of "KEY: value" in the device state (debugfs).
+st() {
+	[ -n "$DBG" ] || DBG=$(dbg_file) || { echo "<no-debugfs>"; return 1; }
+	sed -n "s/^$1: //p" "$DBG/state"
+}
+
+# Device-side counters of the control virtqueue (vdpa vstats).
+cvq_idx() {
+	# The CVQ follows the data queues: 2 * max_vq_pairs.
+	mq=$(vdpa dev config show $DEV 2>/dev/null | sed -n 's/.*max_vq_pairs \([0-9]*\).*/\1/p')
+	echo $(( 2 * ${mq:-1} ))
+}
+cvq_stats() {
+	vdpa dev vstats show $DEV qidx "$(cvq_idx)" 2>/dev/null |
+		tr -s ' \n' ' ' | sed 's/.*queue_type [^ ]* //; s/ *$//'
+}
+
+dev_state_line() {
+	cfg=$(vdpa dev config show $DEV 2>/dev/null | tr -s ' \n' ' ' | sed 's/negotiated_features.*//; s/^[^ ]* //; s/ *$//')
+	ctl=$(cvq_stats)
+	if [ -n "$DBG" ] || DBG=$(dbg_file); then
+		ds="rx_mode=[$(st rx_mode)] uc=[$(st uc)] mc=[$(st mc)] vlans=[$(st vlans)] pairs=$(st vq_pairs) offloads=$(st guest_offloads)"
+	else
+		ds="(no net_ctrl_vringh debugfs in this kernel)"
+	fi
+	echo "config: $cfg | cvq: ${ctl:-n/a} | state: $ds"
+}
+
+# act NAME COMMAND...: a user action; reports what was done, whether the
+# kernel accepted it and the device-side state afterwards.
+act() {
+	n=$1; shift
+	if out=$("$@" 2>&1); then res=accepted; ACT_RC=0; else res="refused ($(echo "$out" | head -n 1))"; ACT_RC=1; fi
+	report "$n: \`$*\` -> $res; $(dev_state_line)"
+	return $ACT_RC
+}
+
+# Create a vdpasim_net device and bind it to virtio_vdpa; sets NETDEV.
+setup_virtio_vdpa() {
+	echo 0 >/sys/bus/vdpa/drivers_autoprobe
+	vdpa dev add mgmtdev vdpasim_net name $DEV mac 52:54:00:12:34:56 || return 1
+	echo virtio_vdpa >/sys/bus/vdpa/devices/$DEV/driver_override
+	echo $DEV >/sys/bus/vdpa/drivers_probe
+	for i in 1 2 3 4 5; do
+		NETDEV=$(ls /sys/bus/vdpa/devices/$DEV/virtio*/net/ 2>/dev/null | head -n 1)
+		[ -n "$NETDEV" ] && return 0
+		sleep 1
+	done
+	return 1
+}
+
+teardown() {
+	vdpa dev del $DEV 2>/dev/null
+	DBG=
+}

@@ -1,0 +1,1092 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * net_ctrl_core: the functional core of the virtio-net control virtqueue.
+ *
+ * Decodes, validates and applies one control command held in a flat
+ * buffer, keeps the device-side state and answers receive filtering
+ * questions from it.  No allocation, no locking, no logging: the caller
+ * serializes, and the same source is built in userspace for unit tests
+ * and fuzzing.
+ */
+
+#include <linux/bitops.h>
+#include <linux/errno.h>
+#include <linux/etherdevice.h>
+#include <linux/export.h>
+#include <linux/if_vlan.h>
+#include <linux/log2.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
+#include <linux/net_ctrl_vringh.h>
+
+#define NC_GUEST_OFFLOADS	(BIT_ULL(VIRTIO_NET_F_GUEST_CSUM) |	\
+				 BIT_ULL(VIRTIO_NET_F_GUEST_TSO4) |	\
+				 BIT_ULL(VIRTIO_NET_F_GUEST_TSO6) |	\
+				 BIT_ULL(VIRTIO_NET_F_GUEST_ECN) |	\
+				 BIT_ULL(VIRTIO_NET_F_GUEST_UFO) |	\
+				 BIT_ULL(VIRTIO_NET_F_GUEST_USO4) |	\
+				 BIT_ULL(VIRTIO_NET_F_GUEST_USO6))
+
+/* Features a parent may handle from the state alone (soft_features). */
+#define NC_SOFT_FEATURES	(BIT_ULL(VIRTIO_NET_F_CTRL_RX) |	\
+				 BIT_ULL(VIRTIO_NET_F_CTRL_RX_EXTRA) |	\
+				 BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR) |	\
+				 BIT_ULL(VIRTIO_NET_F_CTRL_VLAN) |	\
+				 BIT_ULL(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS))
+
+#define NC_RX_MODES		6 /* RX_PROMISC..RX_NOBCAST */
+#define NC_STATS_RX_TYPES	0x000000000000ffffULL
+#define NC_STATS_TX_TYPES	0x00000000ffff0000ULL
+#define NC_STATS_ENTRY_LEN	16	/* le16 vq, le16 reserved[3], le64 */
+#define NC_COAL_LEN		8	/* struct virtio_net_ctrl_coal */
+#define NC_COAL_VQ_LEN		12	/* struct virtio_net_ctrl_coal_vq */
+
+static const char NC_E_SHORT[] = "command too short";
+static const char NC_E_UNKNOWN[] = "unknown command";
+static const char NC_E_FEATURE[] = "feature not negotiated";
+static const char NC_E_LEN[] = "bad length";
+static const char NC_E_REFUSED[] = "refused by device";
+static const char NC_E_VID[] = "vlan id out of range";
+static const char NC_E_PAIRS[] = "queue pairs out of range";
+static const char NC_E_INDIR[] = "bad indirection table";
+static const char NC_E_KEY[] = "hash key too long";
+static const char NC_E_TYPES[] = "unsupported hash types";
+static const char NC_E_QUEUE[] = "queue out of range";
+static const char NC_E_OFFLOADS[] = "offloads not negotiated";
+static const char NC_E_VQ[] = "vq not enabled";
+static const char NC_E_STATS[] = "bad stats request";
+static const char NC_E_RESULT[] = "result buffer too small";
+static const char NC_E_REPLY[] = "bad stats reply";
+
+static const struct net_ctrl_ops nc_no_ops;
+
+/* One command being executed. */
+struct nc_cmd {
+	struct net_ctrl *nc;
+	const struct net_ctrl_ops *ops;
+	void *priv;
+	u8 cmd;
+	const u8 *data;		/* payload, after class and command */
+	size_t len;		/* payload bytes */
+	u8 *result;
+	size_t result_cap;
+	size_t result_len;
+};
+
+typedef const char *(*nc_handler_t)(struct nc_cmd *c);
+
+static bool nc_has(const struct net_ctrl *nc, unsigned int bit)
+{
+	return nc->features & BIT_ULL(bit);
+}
+
+/* max_virtqueue_pairs is in effect with MQ or RSS, else one pair. */
+static bool nc_multiqueue(const struct net_ctrl *nc)
+{
+	return nc_has(nc, VIRTIO_NET_F_MQ) || nc_has(nc, VIRTIO_NET_F_RSS);
+}
+
+/* Data virtqueues of the device; the control virtqueue comes next. */
+static u32 nc_data_vqs(const struct net_ctrl *nc)
+{
+	if (nc_multiqueue(nc))
+		return 2 * (u32)nc->limits.max_vq_pairs;
+	return 2;
+}
+
+/* ---- receive mode ------------------------------------------------- */
+
+static const char *nc_rx_mode(struct nc_cmd *c)
+{
+	bool on;
+
+	if (c->len != 1)
+		return NC_E_LEN;
+	on = c->data[0] != 0;
+	if (c->ops->rx_mode_set && c->ops->rx_mode_set(c->priv, c->cmd, on))
+		return NC_E_REFUSED;
+	if (on)
+		c->nc->state.rx_mode |= BIT(c->cmd);
+	else
+		c->nc->state.rx_mode &= ~BIT(c->cmd);
+	return NULL;
+}
+
+/* ---- MAC filter --------------------------------------------------- */
+
+static const char *nc_parse_mac_table(struct nc_cmd *c, size_t *off,
+				      struct net_ctrl_mac_table *t)
+{
+	size_t left = c->len - *off;
+	u32 n;
+
+	if (left < sizeof(__le32))
+		return NC_E_LEN;
+	n = get_unaligned_le32(c->data + *off);
+	*off += sizeof(__le32);
+	left -= sizeof(__le32);
+	if (n > left / ETH_ALEN)
+		return NC_E_LEN;
+
+	memset(t, 0, sizeof(*t));
+	if (n > c->nc->limits.mac_table_entries) {
+		/* Too many to filter on: accept all of this kind instead. */
+		t->overflow = true;
+	} else {
+		t->count = n;
+		memcpy(t->addr, c->data + *off, (size_t)n * ETH_ALEN);
+	}
+	*off += (size_t)n * ETH_ALEN;
+	return NULL;
+}
+
+static const char *nc_mac_table_set(struct nc_cmd *c)
+{
+	struct net_ctrl_mac_table uc, mc;
+	const char *err;
+	size_t off = 0;
+
+	err = nc_parse_mac_table(c, &off, &uc);
+	if (err)
+		return err;
+	err = nc_parse_mac_table(c, &off, &mc);
+	if (err)
+		return err;
+	if (off != c->len)
+		return NC_E_LEN;
+	if (c->ops->mac_table_set && c->ops->mac_table_set(c->priv, &uc, &mc))
+		return NC_E_REFUSED;
+	c->nc->state.uc = uc;
+	c->nc->state.mc = mc;
+	return NULL;
+}
+
+static const char *nc_mac_addr_set(struct nc_cmd *c)
+{
+	if (c->len != ETH_ALEN)
+		return NC_E_LEN;
+	if (c->ops->mac_addr_set && c->ops->mac_addr_set(c->priv, c->data))
+		return NC_E_REFUSED;
+	memcpy(c->nc->state.mac, c->data, ETH_ALEN);
+	return NULL;
+}
+
+/* ---- VLAN filter -------------------------------------------------- */
+
+static const char *nc_vlan(struct nc_cmd *c)
+{
+	bool add = c->cmd == VIRTIO_NET_CTRL_VLAN_ADD;
+	u16 vid;
+	int err;
+
+	if (c->len != sizeof(__le16))
+		return NC_E_LEN;
+	vid = get_unaligned_le16(c->data);
+	if (vid >= NET_CTRL_VLAN_N)
+		return NC_E_VID;
+	if (add)
+		err = c->ops->vlan_add ? c->ops->vlan_add(c->priv, vid) : 0;
+	else
+		err = c->ops->vlan_del ? c->ops->vlan_del(c->priv, vid) : 0;
+	if (err)
+		return NC_E_REFUSED;
+	if (add)
+		__set_bit(vid, c->nc->state.vlans);
+	else
+		__clear_bit(vid, c->nc->state.vlans);
+	return NULL;
+}
+
+/* ---- announce ----------------------------------------------------- */
+
+static const char *nc_announce_ack(struct nc_cmd *c)
+{
+	if (c->len)
+		return NC_E_LEN;
+	if (c->ops->announce_ack && c->ops->announce_ack(c->priv))
+		return NC_E_REFUSED;
+	return NULL;
+}
+
+/* ---- multiqueue, RSS, hash report --------------------------------- */
+
+static const char *nc_vq_pairs_set(struct nc_cmd *c)
+{
+	u16 pairs;
+
+	if (c->len != sizeof(__le16))
+		return NC_E_LEN;
+	pairs = get_unaligned_le16(c->data);
+	if (pairs < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN ||
+	    pairs > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX ||
+	    pairs > c->nc->limits.max_vq_pairs)
+		return NC_E_PAIRS;
+	if (c->ops->vq_pairs_set && c->ops->vq_pairs_set(c->priv, pairs))
+		return NC_E_REFUSED;
+	c->nc->state.vq_pairs = pairs;
+	c->nc->state.rss_enabled = false;
+	return NULL;
+}
+
+static const char *nc_check_hash(const struct net_ctrl_limits *lim,
+				 u32 hash_types, u8 key_len)
+{
+	if (key_len > lim->rss_max_key_size)
+		return NC_E_KEY;
+	if (hash_types & ~lim->supported_hash_types)
+		return NC_E_TYPES;
+	return NULL;
+}
+
+/* Range checks of an RSS configuration, shared with restore. */
+static const char *nc_check_rss(const struct net_ctrl_limits *lim,
+				const struct net_ctrl_rss *rss)
+{
+	u32 entries = (u32)rss->indirection_table_mask + 1;
+	const char *err;
+	u32 i;
+
+	if (!is_power_of_2(entries) ||
+	    entries > lim->rss_max_indirection_table_length)
+		return NC_E_INDIR;
+	err = nc_check_hash(lim, rss->hash_types, rss->key_len);
+	if (err)
+		return err;
+	if (!rss->max_tx_vq || rss->max_tx_vq > lim->max_vq_pairs)
+		return NC_E_PAIRS;
+	if (rss->unclassified_queue >= rss->max_tx_vq)
+		return NC_E_QUEUE;
+	for (i = 0; i < entries; i++)
+		if (rss->table[i] >= rss->max_tx_vq)
+			return NC_E_QUEUE;
+	return NULL;
+}
+
+static const char *nc_rss_config(struct nc_cmd *c)
+{
+	const struct net_ctrl_limits *lim = &c->nc->limits;
+	struct net_ctrl_rss rss;
+	const u8 *p = c->data;
+	const char *err;
+	size_t off;
+	u32 entries, i;
+
+	/* le32 hash_types, le16 mask, le16 unclassified_queue */
+	if (c->len < 8)
+		return NC_E_LEN;
+	memset(&rss, 0, sizeof(rss));
+	rss.hash_types = get_unaligned_le32(p);
+	rss.indirection_table_mask = get_unaligned_le16(p + 4);
+	rss.unclassified_queue = get_unaligned_le16(p + 6);
+	entries = (u32)rss.indirection_table_mask + 1;
+	off = 8 + 2 * (size_t)entries;
+	/* le16 table[entries], le16 max_tx_vq, u8 hash_key_length, key */
+	if (c->len < off + 3)
+		return NC_E_LEN;
+	rss.max_tx_vq = get_unaligned_le16(p + off);
+	rss.key_len = p[off + 2];
+	if (c->len != off + 3 + rss.key_len)
+		return NC_E_LEN;
+	if (!is_power_of_2(entries) ||
+	    entries > lim->rss_max_indirection_table_length)
+		return NC_E_INDIR;
+	for (i = 0; i < entries; i++)
+		rss.table[i] = get_unaligned_le16(p + 8 + 2 * i);
+	memcpy(rss.key, p + off + 3, rss.key_len);
+	err = nc_check_rss(lim, &rss);
+	if (err)
+		return err;
+
+	if (c->ops->rss_set && c->ops->rss_set(c->priv, &rss))
+		return NC_E_REFUSED;
+	c->nc->state.rss = rss;
+	c->nc->state.rss_enabled = true;
+	c->nc->state.vq_pairs = rss.max_tx_vq;
+	return NULL;
+}
+
+static const char *nc_hash_config(struct nc_cmd *c)
+{
+	struct net_ctrl_rss hash;
+	const u8 *p = c->data;
+	const char *err;
+
+	/*
+	 * le32 hash_types, le16 reserved[4], u8 hash_key_length, key.
+	 * reserved is not checked: Linux 6.12 sends this command with the
+	 * RSS_CONFIG layout (a one-entry table), so reserved[3] carries
+	 * its max_tx_vq, and QEMU ignores these bytes too.
+	 */
+	if (c->len < 13)
+		return NC_E_LEN;
+	memset(&hash, 0, sizeof(hash));
+	hash.hash_types = get_unaligned_le32(p);
+	hash.key_len = p[12];
+	if (c->len != 13 + (size_t)hash.key_len)
+		return NC_E_LEN;
+	err = nc_check_hash(&c->nc->limits, hash.hash_types, hash.key_len);
+	if (err)
+		return err;
+	memcpy(hash.key, p + 13, hash.key_len);
+
+	if (c->ops->hash_set && c->ops->hash_set(c->priv, &hash))
+		return NC_E_REFUSED;
+	c->nc->state.hash = hash;
+	c->nc->state.hash_report = hash.hash_types != 0;
+	return NULL;
+}
+
+/* ---- guest offloads ----------------------------------------------- */
+
+static const char *nc_guest_offloads_set(struct nc_cmd *c)
+{
+	u64 offloads;
+
+	if (c->len != sizeof(__le64))
+		return NC_E_LEN;
+	offloads = get_unaligned_le64(c->data);
+	if (offloads & ~(c->nc->features & NC_GUEST_OFFLOADS))
+		return NC_E_OFFLOADS;
+	if (c->ops->guest_offloads_set &&
+	    c->ops->guest_offloads_set(c->priv, offloads))
+		return NC_E_REFUSED;
+	c->nc->state.guest_offloads = offloads;
+	return NULL;
+}
+
+/* ---- notification coalescing -------------------------------------- */
+
+/* struct virtio_net_ctrl_coal: le32 max_packets, le32 max_usecs */
+static void nc_get_coal(const u8 *p, struct net_ctrl_coal *coal)
+{
+	coal->max_packets = get_unaligned_le32(p);
+	coal->max_usecs = get_unaligned_le32(p + 4);
+}
+
+static const char *nc_coal_set(struct nc_cmd *c)
+{
+	bool tx = c->cmd == VIRTIO_NET_CTRL_NOTF_COAL_TX_SET;
+	struct net_ctrl_state *s = &c->nc->state;
+	struct net_ctrl_coal coal;
+	u32 vq, nvqs;
+	int err;
+
+	if (c->len != NC_COAL_LEN)
+		return NC_E_LEN;
+	nc_get_coal(c->data, &coal);
+	if (tx)
+		err = c->ops->coal_tx_set ?
+		      c->ops->coal_tx_set(c->priv, &coal) : 0;
+	else
+		err = c->ops->coal_rx_set ?
+		      c->ops->coal_rx_set(c->priv, &coal) : 0;
+	if (err)
+		return NC_E_REFUSED;
+	if (tx)
+		s->tx_coal = coal;
+	else
+		s->rx_coal = coal;
+	/* TX_SET and RX_SET apply to every queue of their direction. */
+	nvqs = nc_data_vqs(c->nc);
+	for (vq = tx ? 1 : 0; vq < nvqs && vq < NET_CTRL_COAL_MAX_VQS; vq += 2)
+		s->vq_coal[vq] = coal;
+	return NULL;
+}
+
+static bool nc_vq_enabled(const struct net_ctrl *nc, u16 vq)
+{
+	return vq < 2 * (u32)nc->state.vq_pairs &&
+	       vq < NET_CTRL_COAL_MAX_VQS;
+}
+
+static const char *nc_coal_vq_set(struct nc_cmd *c)
+{
+	struct net_ctrl_coal coal;
+	u16 vq;
+
+	/* le16 vqn, le16 reserved (ignored), struct virtio_net_ctrl_coal */
+	if (c->len != NC_COAL_VQ_LEN)
+		return NC_E_LEN;
+	vq = get_unaligned_le16(c->data);
+	if (!nc_vq_enabled(c->nc, vq))
+		return NC_E_VQ;
+	nc_get_coal(c->data + 4, &coal);
+	if (c->ops->coal_vq_set && c->ops->coal_vq_set(c->priv, vq, &coal))
+		return NC_E_REFUSED;
+	c->nc->state.vq_coal[vq] = coal;
+	return NULL;
+}
+
+static const char *nc_coal_vq_get(struct nc_cmd *c)
+{
+	struct net_ctrl_coal coal;
+	u16 vq;
+
+	/* le16 vqn, le16 reserved (ignored) */
+	if (c->len != 4)
+		return NC_E_LEN;
+	vq = get_unaligned_le16(c->data);
+	if (!nc_vq_enabled(c->nc, vq))
+		return NC_E_VQ;
+	if (c->result_cap < NC_COAL_LEN)
+		return NC_E_RESULT;
+	coal = c->nc->state.vq_coal[vq];
+	if (c->ops->coal_vq_get && c->ops->coal_vq_get(c->priv, vq, &coal))
+		return NC_E_REFUSED;
+	put_unaligned_le32(coal.max_packets, c->result);
+	put_unaligned_le32(coal.max_usecs, c->result + 4);
+	c->result_len = NC_COAL_LEN;
+	return NULL;
+}
+
+/* ---- device statistics -------------------------------------------- */
+
+static int nc_stats_supported(struct nc_cmd *c, u64 *supported)
+{
+	*supported = 0;
+	if (!c->ops->stats_query)
+		return 0;
+	return c->ops->stats_query(c->priv, supported);
+}
+
+static const char *nc_stats_query(struct nc_cmd *c)
+{
+	u64 supported;
+
+	if (c->len)
+		return NC_E_LEN;
+	if (c->result_cap < sizeof(__le64))
+		return NC_E_RESULT;
+	if (nc_stats_supported(c, &supported))
+		return NC_E_REFUSED;
+	put_unaligned_le64(supported, c->result);
+	c->result_len = sizeof(__le64);
+	return NULL;
+}
+
+/* Statistics types virtqueue @vq can report, 0 for a bad index. */
+static u64 nc_stats_kind(const struct net_ctrl *nc, u16 vq)
+{
+	u32 data_vqs = nc_data_vqs(nc);
+
+	if (vq < data_vqs)
+		return (vq & 1) ? NC_STATS_TX_TYPES : NC_STATS_RX_TYPES;
+	if (vq == data_vqs)
+		return VIRTIO_NET_STATS_TYPE_CVQ;
+	return 0;
+}
+
+static const char *nc_stats_get(struct nc_cmd *c)
+{
+	u64 supported, types;
+	const u8 *e;
+	size_t i, n;
+	u16 vq;
+	int ret;
+
+	if (c->len % NC_STATS_ENTRY_LEN)
+		return NC_E_LEN;
+	n = c->len / NC_STATS_ENTRY_LEN;
+	if (nc_stats_supported(c, &supported))
+		return NC_E_REFUSED;
+
+	/* The whole command fails on any bad entry: check them all first. */
+	for (i = 0; i < n; i++) {
+		e = c->data + i * NC_STATS_ENTRY_LEN;
+		vq = get_unaligned_le16(e);
+		types = get_unaligned_le64(e + 8);
+		if (!types || types & ~(supported & nc_stats_kind(c->nc, vq)))
+			return NC_E_STATS;
+	}
+	if (n && !c->ops->stats_get)
+		return NC_E_REFUSED;
+
+	c->result_len = 0;
+	for (i = 0; i < n; i++) {
+		e = c->data + i * NC_STATS_ENTRY_LEN;
+		vq = get_unaligned_le16(e);
+		types = get_unaligned_le64(e + 8);
+		ret = c->ops->stats_get(c->priv, vq, types,
+					c->result + c->result_len,
+					c->result_cap - c->result_len);
+		if (ret < 0) {
+			c->result_len = 0;
+			return NC_E_REFUSED;
+		}
+		if ((size_t)ret > c->result_cap - c->result_len) {
+			c->result_len = 0;
+			return NC_E_REPLY;
+		}
+		c->result_len += ret;
+	}
+	return NULL;
+}
+
+/* ---- dispatch ----------------------------------------------------- */
+
+struct nc_cmd_desc {
+	u8 feature;		/* VIRTIO_NET_F_* that gates the command */
+	nc_handler_t handler;
+};
+
+#define NC_CMD(feat, fn)	{ VIRTIO_NET_F_##feat, fn }
+
+static const struct nc_cmd_desc nc_rx_cmds[] = {
+	[VIRTIO_NET_CTRL_RX_PROMISC] = NC_CMD(CTRL_RX, nc_rx_mode),
+	[VIRTIO_NET_CTRL_RX_ALLMULTI] = NC_CMD(CTRL_RX, nc_rx_mode),
+	[VIRTIO_NET_CTRL_RX_ALLUNI] = NC_CMD(CTRL_RX_EXTRA, nc_rx_mode),
+	[VIRTIO_NET_CTRL_RX_NOMULTI] = NC_CMD(CTRL_RX_EXTRA, nc_rx_mode),
+	[VIRTIO_NET_CTRL_RX_NOUNI] = NC_CMD(CTRL_RX_EXTRA, nc_rx_mode),
+	[VIRTIO_NET_CTRL_RX_NOBCAST] = NC_CMD(CTRL_RX_EXTRA, nc_rx_mode),
+};
+
+static const struct nc_cmd_desc nc_mac_cmds[] = {
+	[VIRTIO_NET_CTRL_MAC_TABLE_SET] = NC_CMD(CTRL_RX, nc_mac_table_set),
+	[VIRTIO_NET_CTRL_MAC_ADDR_SET] = NC_CMD(CTRL_MAC_ADDR, nc_mac_addr_set),
+};
+
+static const struct nc_cmd_desc nc_vlan_cmds[] = {
+	[VIRTIO_NET_CTRL_VLAN_ADD] = NC_CMD(CTRL_VLAN, nc_vlan),
+	[VIRTIO_NET_CTRL_VLAN_DEL] = NC_CMD(CTRL_VLAN, nc_vlan),
+};
+
+static const struct nc_cmd_desc nc_announce_cmds[] = {
+	[VIRTIO_NET_CTRL_ANNOUNCE_ACK] =
+		NC_CMD(GUEST_ANNOUNCE, nc_announce_ack),
+};
+
+static const struct nc_cmd_desc nc_mq_cmds[] = {
+	[VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET] = NC_CMD(MQ, nc_vq_pairs_set),
+	[VIRTIO_NET_CTRL_MQ_RSS_CONFIG] = NC_CMD(RSS, nc_rss_config),
+	[VIRTIO_NET_CTRL_MQ_HASH_CONFIG] = NC_CMD(HASH_REPORT, nc_hash_config),
+};
+
+static const struct nc_cmd_desc nc_offloads_cmds[] = {
+	[VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET] =
+		NC_CMD(CTRL_GUEST_OFFLOADS, nc_guest_offloads_set),
+};
+
+static const struct nc_cmd_desc nc_coal_cmds[] = {
+	[VIRTIO_NET_CTRL_NOTF_COAL_TX_SET] = NC_CMD(NOTF_COAL, nc_coal_set),
+	[VIRTIO_NET_CTRL_NOTF_COAL_RX_SET] = NC_CMD(NOTF_COAL, nc_coal_set),
+	[VIRTIO_NET_CTRL_NOTF_COAL_VQ_SET] =
+		NC_CMD(VQ_NOTF_COAL, nc_coal_vq_set),
+	[VIRTIO_NET_CTRL_NOTF_COAL_VQ_GET] =
+		NC_CMD(VQ_NOTF_COAL, nc_coal_vq_get),
+};
+
+static const struct nc_cmd_desc nc_stats_cmds[] = {
+	[VIRTIO_NET_CTRL_STATS_QUERY] = NC_CMD(DEVICE_STATS, nc_stats_query),
+	[VIRTIO_NET_CTRL_STATS_GET] = NC_CMD(DEVICE_STATS, nc_stats_get),
+};
+
+static const struct {
+	const struct nc_cmd_desc *cmds;
+	u8 ncmds;
+} nc_classes[NET_CTRL_NCLASSES] = {
+	[VIRTIO_NET_CTRL_RX] = { nc_rx_cmds, ARRAY_SIZE(nc_rx_cmds) },
+	[VIRTIO_NET_CTRL_MAC] = { nc_mac_cmds, ARRAY_SIZE(nc_mac_cmds) },
+	[VIRTIO_NET_CTRL_VLAN] = { nc_vlan_cmds, ARRAY_SIZE(nc_vlan_cmds) },
+	[VIRTIO_NET_CTRL_ANNOUNCE] = {
+		nc_announce_cmds, ARRAY_SIZE(nc_announce_cmds) },
+	[VIRTIO_NET_CTRL_MQ] = { nc_mq_cmds, ARRAY_SIZE(nc_mq_cmds) },
+	[VIRTIO_NET_CTRL_GUEST_OFFLOADS] = {
+		nc_offloads_cmds, ARRAY_SIZE(nc_offloads_cmds) },
+	[VIRTIO_NET_CTRL_NOTF_COAL] = {
+		nc_coal_cmds, ARRAY_SIZE(nc_coal_cmds) },
+	[VIRTIO_NET_CTRL_STATS] = { nc_stats_cmds, ARRAY_SIZE(nc_stats_cmds) },
+};
+
+static const char *nc_dispatch(struct nc_cmd *c, u8 class)
+{
+	const struct nc_cmd_desc *d;
+
+	if (class >= NET_CTRL_NCLASSES || c->cmd >= nc_classes[class].ncmds)
+		return NC_E_UNKNOWN;
+	d = &nc_classes[class].cmds[c->cmd];
+	if (!d->handler)
+		return NC_E_UNKNOWN;
+	if (!nc_has(c->nc, d->feature))
+		return NC_E_FEATURE;
+	return d->handler(c);
+}
+
+/* ---- public API --------------------------------------------------- */
+
+/**
+ * net_ctrl_init() - initialize the functional core of a device
+ * @nc: the core to initialize
+ * @limits: what the parent device can hold
+ *
+ * Copies @limits, clamped to the NET_CTRL_* maxima (and max_vq_pairs to
+ * 1..VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX), clears the negotiated features and
+ * resets the state to the device defaults.
+ *
+ * Context: any context.
+ */
+void net_ctrl_init(struct net_ctrl *nc, const struct net_ctrl_limits *limits)
+{
+	struct net_ctrl_limits *lim = &nc->limits;
+
+	*lim = *limits;
+	if (!lim->max_vq_pairs)
+		lim->max_vq_pairs = 1;
+	if (lim->max_vq_pairs > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX)
+		lim->max_vq_pairs = VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX;
+	if (lim->mac_table_entries > NET_CTRL_MAC_TABLE_MAX)
+		lim->mac_table_entries = NET_CTRL_MAC_TABLE_MAX;
+	if (lim->rss_max_key_size > NET_CTRL_RSS_MAX_KEY_SIZE)
+		lim->rss_max_key_size = NET_CTRL_RSS_MAX_KEY_SIZE;
+	if (lim->rss_max_indirection_table_length > NET_CTRL_RSS_MAX_TABLE_LEN)
+		lim->rss_max_indirection_table_length =
+			NET_CTRL_RSS_MAX_TABLE_LEN;
+	net_ctrl_reset(nc);
+}
+EXPORT_SYMBOL_GPL(net_ctrl_init);
+
+/**
+ * net_ctrl_reset() - reset the state to the device defaults
+ * @nc: the core
+ *
+ * After a device reset: zero MAC, promiscuous mode on and every other
+ * receive mode off, empty MAC and VLAN filters, one queue pair, RSS and
+ * hash report off, no guest offloads, coalescing 0.  The negotiated
+ * features are cleared too; net_ctrl_set_features() sets them again.
+ *
+ * Context: any context.
+ */
+void net_ctrl_reset(struct net_ctrl *nc)
+{
+	memset(&nc->state, 0, sizeof(nc->state));
+	nc->state.rx_mode = BIT(VIRTIO_NET_CTRL_RX_PROMISC);
+	nc->state.vq_pairs = 1;
+	nc->features = 0;
+}
+EXPORT_SYMBOL_GPL(net_ctrl_reset);
+
+/**
+ * net_ctrl_set_features() - record the features the driver accepted
+ * @nc: the core
+ * @features: the negotiated VIRTIO_NET_F_* and VIRTIO_F_* bits
+ *
+ * Commands are gated by these bits.  Every negotiated guest offload is
+ * switched on, as the specification asks after FEATURES_OK.
+ *
+ * Context: any context.
+ */
+void net_ctrl_set_features(struct net_ctrl *nc, u64 features)
+{
+	nc->features = features;
+	nc->state.guest_offloads = features & NC_GUEST_OFFLOADS;
+}
+EXPORT_SYMBOL_GPL(net_ctrl_set_features);
+
+/**
+ * net_ctrl_features() - the control features a parent can offer
+ * @ops: the parent callbacks (may be NULL)
+ * @limits: what the parent can hold
+ *
+ * Derives the VIRTIO_NET_F_* bits whose commands the module can answer
+ * with these callbacks and limits; &net_ctrl_limits.soft_features stands
+ * in for missing callbacks of CTRL_RX, CTRL_RX_EXTRA, CTRL_MAC_ADDR,
+ * CTRL_VLAN and CTRL_GUEST_OFFLOADS only.  VIRTIO_NET_F_CTRL_VQ is always
+ * included.
+ *
+ * Context: any context.
+ * Return: the feature bits to offer.
+ */
+u64 net_ctrl_features(const struct net_ctrl_ops *ops,
+		      const struct net_ctrl_limits *limits)
+{
+	u64 soft = limits->soft_features & NC_SOFT_FEATURES;
+	u64 f = BIT_ULL(VIRTIO_NET_F_CTRL_VQ);
+	bool mq;
+
+	if (!ops)
+		ops = &nc_no_ops;
+
+	if ((ops->rx_mode_set && ops->mac_table_set) ||
+	    (soft & BIT_ULL(VIRTIO_NET_F_CTRL_RX))) {
+		f |= BIT_ULL(VIRTIO_NET_F_CTRL_RX);
+		if (ops->rx_mode_set ||
+		    (soft & BIT_ULL(VIRTIO_NET_F_CTRL_RX_EXTRA)))
+			f |= BIT_ULL(VIRTIO_NET_F_CTRL_RX_EXTRA);
+	}
+	if (ops->mac_addr_set || (soft & BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR)))
+		f |= BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR);
+	if ((ops->vlan_add && ops->vlan_del) ||
+	    (soft & BIT_ULL(VIRTIO_NET_F_CTRL_VLAN)))
+		f |= BIT_ULL(VIRTIO_NET_F_CTRL_VLAN);
+	if (ops->announce_ack)
+		f |= BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE);
+
+	mq = ops->vq_pairs_set && limits->max_vq_pairs > 1;
+	if (mq)
+		f |= BIT_ULL(VIRTIO_NET_F_MQ);
+	if (ops->rss_set && mq && limits->rss_max_key_size &&
+	    limits->rss_max_indirection_table_length &&
+	    limits->supported_hash_types)
+		f |= BIT_ULL(VIRTIO_NET_F_RSS);
+	if (ops->hash_set && limits->supported_hash_types &&
+	    limits->rss_max_key_size)
+		f |= BIT_ULL(VIRTIO_NET_F_HASH_REPORT);
+
+	if (ops->guest_offloads_set ||
+	    (soft & BIT_ULL(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS)))
+		f |= BIT_ULL(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS);
+	if (ops->coal_tx_set && ops->coal_rx_set)
+		f |= BIT_ULL(VIRTIO_NET_F_NOTF_COAL);
+	if (ops->coal_vq_set &&
+	    2 * (u32)limits->max_vq_pairs <= NET_CTRL_COAL_MAX_VQS)
+		f |= BIT_ULL(VIRTIO_NET_F_VQ_NOTF_COAL);
+	if (ops->stats_query && ops->stats_get)
+		f |= BIT_ULL(VIRTIO_NET_F_DEVICE_STATS);
+	return f;
+}
+EXPORT_SYMBOL_GPL(net_ctrl_features);
+
+/**
+ * net_ctrl_execute() - decode, validate and apply one control command
+ * @nc: the core
+ * @ops: the parent callbacks (may be NULL)
+ * @priv: passed to every callback
+ * @cmd: the readable bytes of the chain: u8 class, u8 command, payload
+ * @len: bytes at @cmd
+ * @result: buffer for the command-specific result after the ack
+ * @result_cap: bytes available at @result
+ * @res: the outcome
+ *
+ * The command must be known, its gating feature negotiated and its
+ * payload exactly as long and in range as the specification says;
+ * otherwise the answer is VIRTIO_NET_ERR with a reason and nothing
+ * changes.  The parent callback of the command (if any) is called after
+ * validation and before the state changes; when it refuses, the answer
+ * is VIRTIO_NET_ERR and the state is unchanged.  Never reads beyond @len
+ * bytes of @cmd nor writes beyond @result_cap bytes of @result.
+ *
+ * Context: the context the callbacks need; the caller serializes.
+ */
+void net_ctrl_execute(struct net_ctrl *nc, const struct net_ctrl_ops *ops,
+		      void *priv, const void *cmd, size_t len,
+		      void *result, size_t result_cap,
+		      struct net_ctrl_result *res)
+{
+	const u8 *p = cmd;
+	struct nc_cmd c = {
+		.nc = nc,
+		.ops = ops ? ops : &nc_no_ops,
+		.priv = priv,
+		.result = result,
+		.result_cap = result ? result_cap : 0,
+	};
+	const char *reason;
+
+	if (len < 2) {
+		reason = NC_E_SHORT;
+	} else {
+		c.cmd = p[1];
+		c.data = p + 2;
+		c.len = len - 2;
+		reason = nc_dispatch(&c, p[0]);
+	}
+
+	res->ack = reason ? VIRTIO_NET_ERR : VIRTIO_NET_OK;
+	res->reason = reason;
+	res->len = reason ? 0 : c.result_len;
+}
+EXPORT_SYMBOL_GPL(net_ctrl_execute);
+
+static bool nc_table_has(const struct net_ctrl_mac_table *t, const u8 *addr)
+{
+	u32 i;
+
+	for (i = 0; i < t->count && i < NET_CTRL_MAC_TABLE_MAX; i++)
+		if (ether_addr_equal_unaligned(t->addr[i], addr))
+			return true;
+	return false;
+}
+
+/**
+ * net_ctrl_rx_accept() - whether the receive filter lets a frame through
+ * @nc: the core
+ * @frame: the frame, from its Ethernet header (no virtio-net header)
+ * @len: bytes at @frame
+ *
+ * Applies the receive modes, the VLAN filter (when CTRL_VLAN is
+ * negotiated) and the MAC filter to the destination of @frame, as a
+ * software device filtering on the driver's settings would.
+ *
+ * Context: any context.
+ * Return: true to deliver the frame, false to drop it.
+ */
+bool net_ctrl_rx_accept(const struct net_ctrl *nc, const void *frame,
+			size_t len)
+{
+	const struct net_ctrl_state *s = &nc->state;
+	u16 dest[ETH_ALEN / 2];	/* u16-aligned copy of the destination */
+	const u8 *da = (const u8 *)dest;
+	const u8 *eth = frame;
+	u16 vid;
+
+	if (len < ETH_HLEN)
+		return false;
+	if (s->rx_mode & BIT(VIRTIO_NET_CTRL_RX_PROMISC))
+		return true;
+
+	if (nc_has(nc, VIRTIO_NET_F_CTRL_VLAN) &&
+	    get_unaligned_be16(eth + 2 * ETH_ALEN) == ETH_P_8021Q) {
+		if (len < ETH_HLEN + VLAN_HLEN)
+			return false;
+		vid = get_unaligned_be16(eth + ETH_HLEN) & VLAN_VID_MASK;
+		if (!test_bit(vid, s->vlans))
+			return false;
+	}
+
+	memcpy(dest, eth, ETH_ALEN);
+	if (is_broadcast_ether_addr(da))
+		return !(s->rx_mode & BIT(VIRTIO_NET_CTRL_RX_NOBCAST));
+	if (is_multicast_ether_addr(da)) {
+		if (s->rx_mode & BIT(VIRTIO_NET_CTRL_RX_NOMULTI))
+			return false;
+		if ((s->rx_mode & BIT(VIRTIO_NET_CTRL_RX_ALLMULTI)) ||
+		    s->mc.overflow)
+			return true;
+		return nc_table_has(&s->mc, da);
+	}
+	if (s->rx_mode & BIT(VIRTIO_NET_CTRL_RX_NOUNI))
+		return false;
+	if ((s->rx_mode & BIT(VIRTIO_NET_CTRL_RX_ALLUNI)) || s->uc.overflow)
+		return true;
+	if (ether_addr_equal_unaligned(s->mac, da))
+		return true;
+	return nc_table_has(&s->uc, da);
+}
+EXPORT_SYMBOL_GPL(net_ctrl_rx_accept);
+
+/**
+ * net_ctrl_save() - copy the device-side state
+ * @nc: the core
+ * @out: where to copy it
+ *
+ * Context: any context.
+ */
+void net_ctrl_save(const struct net_ctrl *nc, struct net_ctrl_state *out)
+{
+	*out = nc->state;
+}
+EXPORT_SYMBOL_GPL(net_ctrl_save);
+
+static bool nc_table_ok(const struct net_ctrl *nc,
+			const struct net_ctrl_mac_table *t)
+{
+	if (t->overflow)
+		return !t->count;
+	return t->count <= nc->limits.mac_table_entries;
+}
+
+static int nc_check_state(const struct net_ctrl *nc,
+			  const struct net_ctrl_state *in)
+{
+	const struct net_ctrl_limits *lim = &nc->limits;
+
+	if (in->rx_mode & ~(BIT(NC_RX_MODES) - 1))
+		return -EINVAL;
+	if (!nc_table_ok(nc, &in->uc) || !nc_table_ok(nc, &in->mc))
+		return -EINVAL;
+	if (in->vq_pairs < 1 || in->vq_pairs > lim->max_vq_pairs)
+		return -EINVAL;
+	/* Only VQ_PAIRS_SET (MQ) or RSS_CONFIG (RSS) select more pairs. */
+	if (in->vq_pairs > 1 && !nc_has(nc, VIRTIO_NET_F_MQ) &&
+	    !in->rss_enabled)
+		return -EINVAL;
+	if (in->rss_enabled &&
+	    (!nc_has(nc, VIRTIO_NET_F_RSS) || nc_check_rss(lim, &in->rss) ||
+	     in->rss.max_tx_vq != in->vq_pairs))
+		return -EINVAL;
+	if (in->hash_report &&
+	    (!nc_has(nc, VIRTIO_NET_F_HASH_REPORT) || !in->hash.hash_types ||
+	     nc_check_hash(lim, in->hash.hash_types, in->hash.key_len)))
+		return -EINVAL;
+	if (in->guest_offloads & ~(nc->features & NC_GUEST_OFFLOADS))
+		return -EINVAL;
+	return 0;
+}
+
+static int nc_replay_rx(const struct net_ctrl *nc,
+			const struct net_ctrl_state *in,
+			const struct net_ctrl_ops *ops, void *priv)
+{
+	u8 mode, last = VIRTIO_NET_CTRL_RX_ALLMULTI;
+	int err;
+
+	if (!ops->rx_mode_set)
+		return 0;
+	if (nc_has(nc, VIRTIO_NET_F_CTRL_RX_EXTRA))
+		last = VIRTIO_NET_CTRL_RX_NOBCAST;
+	for (mode = VIRTIO_NET_CTRL_RX_PROMISC; mode <= last; mode++) {
+		err = ops->rx_mode_set(priv, mode, in->rx_mode & BIT(mode));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int nc_replay_mq(const struct net_ctrl *nc,
+			const struct net_ctrl_state *in,
+			const struct net_ctrl_ops *ops, void *priv)
+{
+	int err;
+
+	if (in->rss_enabled) {
+		if (ops->rss_set) {
+			err = ops->rss_set(priv, &in->rss);
+			if (err)
+				return err;
+		}
+	} else if (nc_has(nc, VIRTIO_NET_F_MQ) && ops->vq_pairs_set) {
+		err = ops->vq_pairs_set(priv, in->vq_pairs);
+		if (err)
+			return err;
+	}
+	if (in->hash_report && ops->hash_set)
+		return ops->hash_set(priv, &in->hash);
+	return 0;
+}
+
+static int nc_replay_coal(const struct net_ctrl *nc,
+			  const struct net_ctrl_state *in,
+			  const struct net_ctrl_ops *ops, void *priv)
+{
+	u32 vq, nvqs;
+	int err;
+
+	if (nc_has(nc, VIRTIO_NET_F_NOTF_COAL)) {
+		if (ops->coal_tx_set) {
+			err = ops->coal_tx_set(priv, &in->tx_coal);
+			if (err)
+				return err;
+		}
+		if (ops->coal_rx_set) {
+			err = ops->coal_rx_set(priv, &in->rx_coal);
+			if (err)
+				return err;
+		}
+	}
+	if (!nc_has(nc, VIRTIO_NET_F_VQ_NOTF_COAL) || !ops->coal_vq_set)
+		return 0;
+	nvqs = 2 * (u32)in->vq_pairs;
+	for (vq = 0; vq < nvqs && vq < NET_CTRL_COAL_MAX_VQS; vq++) {
+		err = ops->coal_vq_set(priv, vq, &in->vq_coal[vq]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int nc_replay(const struct net_ctrl *nc,
+		     const struct net_ctrl_state *in,
+		     const struct net_ctrl_ops *ops, void *priv)
+{
+	u32 vid;
+	int err;
+
+	if (nc_has(nc, VIRTIO_NET_F_CTRL_MAC_ADDR) && ops->mac_addr_set &&
+	    !is_zero_ether_addr(in->mac)) {
+		err = ops->mac_addr_set(priv, in->mac);
+		if (err)
+			return err;
+	}
+	if (nc_has(nc, VIRTIO_NET_F_CTRL_RX)) {
+		if (ops->mac_table_set) {
+			err = ops->mac_table_set(priv, &in->uc, &in->mc);
+			if (err)
+				return err;
+		}
+		err = nc_replay_rx(nc, in, ops, priv);
+		if (err)
+			return err;
+	}
+	if (nc_has(nc, VIRTIO_NET_F_CTRL_VLAN) && ops->vlan_add) {
+		for (vid = 0; vid < NET_CTRL_VLAN_N; vid++) {
+			if (!test_bit(vid, in->vlans))
+				continue;
+			err = ops->vlan_add(priv, vid);
+			if (err)
+				return err;
+		}
+	}
+	err = nc_replay_mq(nc, in, ops, priv);
+	if (err)
+		return err;
+	if (nc_has(nc, VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) &&
+	    ops->guest_offloads_set) {
+		err = ops->guest_offloads_set(priv, in->guest_offloads);
+		if (err)
+			return err;
+	}
+	return nc_replay_coal(nc, in, ops, priv);
+}
+
+/**
+ * net_ctrl_restore() - load a saved state and replay it into the parent
+ * @nc: the core, with its features already negotiated
+ * @in: the state to load, as saved by net_ctrl_save()
+ * @ops: the parent callbacks (may be NULL)
+ * @priv: passed to every callback
+ *
+ * Checks @in against the limits and the negotiated features, then
+ * replays it through the callbacks that exist and whose feature is
+ * negotiated, in this order: MAC address (unless all-zero), MAC tables,
+ * every receive mode on or off, every VLAN in the filter, queue pairs or
+ * RSS, hash report (when on), guest offloads, transmit and receive
+ * coalescing, then the coalescing of every enabled data virtqueue.  The
+ * parent is expected to be freshly reset, so nothing is switched off.
+ * @in is adopted only when every callback succeeded.  Replay is not
+ * undone on failure: the parent may be left partly configured.
+ *
+ * Context: the context the callbacks need; the caller serializes.
+ * Return: 0, -EINVAL if @in is out of range, or the first callback error.
+ */
+int net_ctrl_restore(struct net_ctrl *nc, const struct net_ctrl_state *in,
+		     const struct net_ctrl_ops *ops, void *priv)
+{
+	int err;
+
+	err = nc_check_state(nc, in);
+	if (err)
+		return err;
+	err = nc_replay(nc, in, ops ? ops : &nc_no_ops, priv);
+	if (err)
+		return err;
+	if (in != &nc->state)
+		nc->state = *in;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(net_ctrl_restore);
+
+/**
+ * net_ctrl_class_name() - short name of a command class, for tracing
+ * @class: VIRTIO_NET_CTRL_* class number
+ *
+ * Context: any context.
+ * Return: a constant string, "unknown" for a class the module lacks.
+ */
+const char *net_ctrl_class_name(u8 class)
+{
+	static const char * const names[NET_CTRL_NCLASSES] = {
+		[VIRTIO_NET_CTRL_RX] = "rx",
+		[VIRTIO_NET_CTRL_MAC] = "mac",
+		[VIRTIO_NET_CTRL_VLAN] = "vlan",
+		[VIRTIO_NET_CTRL_ANNOUNCE] = "announce",
+		[VIRTIO_NET_CTRL_MQ] = "mq",
+		[VIRTIO_NET_CTRL_GUEST_OFFLOADS] = "guest_offloads",
+		[VIRTIO_NET_CTRL_NOTF_COAL] = "notf_coal",
+		[7] = "class7",	/* HASH_TUNNEL (virtio 1.4), not in uapi */
+		[VIRTIO_NET_CTRL_STATS] = "stats",
+	};
+
+	if (class >= NET_CTRL_NCLASSES || !names[class])
+		return "unknown";
+	return names[class];
+}
+EXPORT_SYMBOL_GPL(net_ctrl_class_name);

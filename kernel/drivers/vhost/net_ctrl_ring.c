@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * net_ctrl_vringh: the ring layer.  Takes control commands off a
+ * virtio-net control virtqueue with vringh, runs them through the
+ * functional core (net_ctrl_core.c), writes the ack and completes every
+ * chain, well-formed or not.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/etherdevice.h>
+#include <linux/module.h>
+#include <linux/net_ctrl_vringh.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/vringh.h>
+#include <net/netlink.h>
+#include <uapi/linux/vdpa.h>
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/net_ctrl.h>
+
+static struct dentry *net_ctrl_debugfs_root;
+
+/*
+ * The vringh flavours differ in how they reach the ring and the buffers.
+ * The loop below is written once against this table.
+ */
+struct net_ctrl_vringh_io {
+	int (*getdesc)(struct vringh *vrh, struct vringh_kiov *riov,
+		       struct vringh_kiov *wiov, u16 *head, gfp_t gfp);
+	ssize_t (*pull)(struct vringh *vrh, struct vringh_kiov *riov,
+			void *dst, size_t len);
+	ssize_t (*push)(struct vringh *vrh, struct vringh_kiov *wiov,
+			const void *src, size_t len);
+	int (*complete)(struct vringh *vrh, u16 head, u32 len);
+};
+
+static const struct net_ctrl_vringh_io net_ctrl_io_iotlb = {
+	.getdesc = vringh_getdesc_iotlb,
+	.pull = vringh_iov_pull_iotlb,
+	.push = vringh_iov_push_iotlb,
+	.complete = vringh_complete_iotlb,
+};
+
+static ssize_t net_ctrl_pull_kern(struct vringh *vrh, struct vringh_kiov *riov,
+				  void *dst, size_t len)
+{
+	return vringh_iov_pull_kern(riov, dst, len);
+}
+
+static ssize_t net_ctrl_push_kern(struct vringh *vrh, struct vringh_kiov *wiov,
+				  const void *src, size_t len)
+{
+	return vringh_iov_push_kern(wiov, src, len);
+}
+
+static const struct net_ctrl_vringh_io net_ctrl_io_kern = {
+	.getdesc = vringh_getdesc_kern,
+	.pull = net_ctrl_pull_kern,
+	.push = net_ctrl_push_kern,
+	.complete = vringh_complete_kern,
+};
+
+static size_t net_ctrl_kiov_len(const struct vringh_kiov *kiov)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	for (i = 0; i < kiov->used; i++)
+		len += kiov->iov[i].iov_len;
+	return len;
+}
+
+static void net_ctrl_count(struct net_ctrl_vringh *ctx, int class, u8 ack,
+			   bool no_ack, bool bad_chain)
+{
+	unsigned int slot = class >= 0 && class < NET_CTRL_NCLASSES ?
+			    class : NET_CTRL_NCLASSES;
+
+	u64_stats_update_begin(&ctx->syncp);
+	ctx->stats.received[slot]++;
+	if (ack == VIRTIO_NET_OK)
+		ctx->stats.ok[slot]++;
+	else
+		ctx->stats.err[slot]++;
+	if (no_ack)
+		ctx->stats.no_ack++;
+	if (bad_chain)
+		ctx->stats.bad_chain++;
+	u64_stats_update_end(&ctx->syncp);
+}
+
+/*
+ * Handle one chain.  Returns 1 when a chain was completed, 0 when the ring
+ * is empty, a negative errno when the ring itself is broken (no head could
+ * be read): then nothing can be completed.
+ */
+static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
+			       const struct net_ctrl_vringh_io *io,
+			       const struct net_ctrl_ops *ops, void *priv)
+{
+	struct net_ctrl_result res = {
+		.ack = VIRTIO_NET_ERR,
+	};
+	size_t rlen, wlen, want, out;
+	u16 head = vrh->vring.num;
+	int class = -1, cmd = -1;
+	ssize_t got;
+	int err;
+
+	err = io->getdesc(vrh, &ctx->riov, &ctx->wiov, &head, GFP_KERNEL);
+	if (!err)
+		return 0;
+	if (err < 0) {
+		if (head >= vrh->vring.num) {
+			u64_stats_update_begin(&ctx->syncp);
+			ctx->stats.ring_errors++;
+			u64_stats_update_end(&ctx->syncp);
+			trace_net_ctrl_cmd(ctx->name, -1, -1, 0, VIRTIO_NET_ERR,
+					   "broken ring");
+			return err;
+		}
+		/*
+		 * The head is valid but its descriptors are not: give the
+		 * chain back unread so the driver is not left waiting.
+		 */
+		io->complete(vrh, head, 0);
+		net_ctrl_count(ctx, -1, VIRTIO_NET_ERR, true, true);
+		trace_net_ctrl_cmd(ctx->name, -1, -1, 0, VIRTIO_NET_ERR,
+				   "unmappable chain");
+		return 1;
+	}
+
+	rlen = net_ctrl_kiov_len(&ctx->riov);
+	wlen = net_ctrl_kiov_len(&ctx->wiov);
+	want = min_t(size_t, rlen, NET_CTRL_MAX_CMD_LEN);
+	got = io->pull(vrh, &ctx->riov, ctx->buf, want);
+	if (got >= 1)
+		class = ctx->buf[0];
+	if (got >= 2)
+		cmd = ctx->buf[1];
+
+	if (got < 0 || got != want)
+		res.reason = "unreadable command";
+	else if (rlen > NET_CTRL_MAX_CMD_LEN)
+		res.reason = "command too long";
+	else if (!wlen)
+		res.reason = "no room for the ack";
+	else
+		net_ctrl_execute(&ctx->nc, ops, priv, ctx->buf, got,
+				 ctx->result + 1,
+				 min_t(size_t, wlen - 1,
+				       NET_CTRL_MAX_RESULT_LEN),
+				 &res);
+
+	out = 0;
+	if (wlen) {
+		ctx->result[0] = res.ack;
+		got = io->push(vrh, &ctx->wiov, ctx->result, 1 + res.len);
+		if (got > 0)
+			out = got;
+		if (got != 1 + res.len && res.ack == VIRTIO_NET_OK) {
+			/* The state changed but the driver cannot know. */
+			res.ack = VIRTIO_NET_ERR;
+			res.reason = "ack not writable";
+		}
+	}
+	io->complete(vrh, head, out);
+
+	net_ctrl_count(ctx, class, res.ack, !wlen, false);
+	trace_net_ctrl_cmd(ctx->name, class, cmd, rlen, res.ack, res.reason);
+	return 1;
+}
+
+static int net_ctrl_vringh_handle(struct net_ctrl_vringh *ctx,
+				  struct vringh *vrh,
+				  const struct net_ctrl_vringh_io *io,
+				  const struct net_ctrl_ops *ops, void *priv,
+				  unsigned int budget)
+{
+	unsigned int done = 0;
+	int err;
+
+	while (done < budget) {
+		err = net_ctrl_vringh_one(ctx, vrh, io, ops, priv);
+		if (err < 0)
+			return err;
+		if (!err)
+			break;
+		done++;
+	}
+	return done;
+}
+
+/**
+ * net_ctrl_vringh_handle_cvq - handle the available chains of an iotlb CVQ
+ * @ctx: the device's context
+ * @vrh: the control virtqueue, set up with vringh_init_iotlb()
+ * @ops: the parent's callbacks
+ * @priv: passed to every callback
+ * @budget: the most chains to handle in this call
+ *
+ * Takes chains off @vrh, decodes, validates and applies each command,
+ * writes the ack (and a command's result) and completes the chain.  Every
+ * chain taken off the ring is completed: a malformed one with
+ * VIRTIO_NET_ERR when it has a writable byte, or with used length 0 when
+ * vringh cannot map it.  The caller notifies the driver when the return
+ * value is not 0.
+ *
+ * Context: process context; may sleep, and calls @ops in this context.
+ * The caller serializes calls for one @ctx and @vrh against each other
+ * and against reset and map changes of the queue.
+ *
+ * Return: the number of chains completed; when it equals @budget more
+ * chains may be pending, and the caller should call again later (after
+ * letting the driver's CPU run).  A negative errno when the ring is broken
+ * beyond one chain (e.g. a head index out of range): nothing more can be
+ * consumed, and the parent should set DEVICE_NEEDS_RESET.
+ */
+int net_ctrl_vringh_handle_cvq(struct net_ctrl_vringh *ctx, struct vringh *vrh,
+			       const struct net_ctrl_ops *ops, void *priv,
+			       unsigned int budget)
+{
+	return net_ctrl_vringh_handle(ctx, vrh, &net_ctrl_io_iotlb, ops, priv,
+				      budget);
+}
+EXPORT_SYMBOL_GPL(net_ctrl_vringh_handle_cvq);
+
+/**
+ * net_ctrl_vringh_handle_cvq_kern - handle the chains of a kernel-memory CVQ
+ * @ctx: the device's context
+ * @vrh: the control virtqueue, set up with vringh_init_kern()
+ * @ops: the parent's callbacks
+ * @priv: passed to every callback
+ * @budget: the most chains to handle in this call
+ *
+ * As net_ctrl_vringh_handle_cvq(), for a ring and buffers in kernel memory.
+ *
+ * Context: process context; may sleep.
+ * Return: as net_ctrl_vringh_handle_cvq().
+ */
+int net_ctrl_vringh_handle_cvq_kern(struct net_ctrl_vringh *ctx,
+				    struct vringh *vrh,
+				    const struct net_ctrl_ops *ops, void *priv,
+				    unsigned int budget)
+{
+	return net_ctrl_vringh_handle(ctx, vrh, &net_ctrl_io_kern, ops, priv,
+				      budget);
+}
+EXPORT_SYMBOL_GPL(net_ctrl_vringh_handle_cvq_kern);
+
+/**
+ * net_ctrl_vringh_stats_read - a consistent copy of the counters
+ * @ctx: the device's context
+ * @out: where to copy them
+ *
+ * Context: any context; does not take @ctx->lock.
+ */
+void net_ctrl_vringh_stats_read(struct net_ctrl_vringh *ctx,
+				struct net_ctrl_stats *out)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&ctx->syncp);
+		*out = ctx->stats;
+	} while (u64_stats_fetch_retry(&ctx->syncp, start));
+}
+EXPORT_SYMBOL_GPL(net_ctrl_vringh_stats_read);
+
+static int net_ctrl_put(struct sk_buff *msg, const char *name, u64 val)
+{
+	if (nla_put_string(msg, VDPA_ATTR_DEV_VENDOR_ATTR_NAME, name) ||
+	    nla_put_u64_64bit(msg, VDPA_ATTR_DEV_VENDOR_ATTR_VALUE, val,
+			      VDPA_ATTR_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * net_ctrl_vringh_fill_vstats - put the CVQ counters into a vstats reply
+ * @ctx: the device's context
+ * @msg: the netlink message of a vdpa get_vendor_vq_stats() call
+ *
+ * Puts "cvq requests", "cvq successes" and "cvq errors" (the names
+ * vdpa_sim_net always used) followed by per-class and per-failure
+ * counters, as vendor attribute name/value pairs.
+ *
+ * Context: process context.
+ * Return: 0, or -EMSGSIZE when @msg is full.
+ */
+int net_ctrl_vringh_fill_vstats(struct net_ctrl_vringh *ctx,
+				struct sk_buff *msg)
+{
+	u64 req = 0, ok = 0, err = 0;
+	struct net_ctrl_stats s;
+	char name[40];
+	unsigned int i;
+
+	net_ctrl_vringh_stats_read(ctx, &s);
+	for (i = 0; i <= NET_CTRL_NCLASSES; i++) {
+		req += s.received[i];
+		ok += s.ok[i];
+		err += s.err[i];
+	}
+	if (net_ctrl_put(msg, "cvq requests", req) ||
+	    net_ctrl_put(msg, "cvq successes", ok) ||
+	    net_ctrl_put(msg, "cvq errors", err))
+		return -EMSGSIZE;
+	for (i = 0; i <= NET_CTRL_NCLASSES; i++) {
+		if (!s.received[i])
+			continue;
+		snprintf(name, sizeof(name), "cvq %s errors",
+			 net_ctrl_class_name(i));
+		if (net_ctrl_put(msg, name, s.err[i]))
+			return -EMSGSIZE;
+	}
+	if (net_ctrl_put(msg, "cvq no ack", s.no_ack) ||
+	    net_ctrl_put(msg, "cvq bad chains", s.bad_chain) ||
+	    net_ctrl_put(msg, "cvq ring errors", s.ring_errors))
+		return -EMSGSIZE;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(net_ctrl_vringh_fill_vstats);
+
+static const char * const net_ctrl_rx_mode_names[] = {
+	[VIRTIO_NET_CTRL_RX_PROMISC] = "promisc",
+	[VIRTIO_NET_CTRL_RX_ALLMULTI] = "allmulti",
+	[VIRTIO_NET_CTRL_RX_ALLUNI] = "alluni",
+	[VIRTIO_NET_CTRL_RX_NOMULTI] = "nomulti",
+	[VIRTIO_NET_CTRL_RX_NOUNI] = "nouni",
+	[VIRTIO_NET_CTRL_RX_NOBCAST] = "nobcast",
+};
+
+static void net_ctrl_show_table(struct seq_file *s, const char *name,
+				const struct net_ctrl_mac_table *t)
+{
+	u32 i;
+
+	seq_printf(s, "%s: count=%u overflow=%d\n", name, t->count,
+		   t->overflow);
+	for (i = 0; i < t->count && i < NET_CTRL_MAC_TABLE_MAX; i++)
+		seq_printf(s, "%s[%u]: %pM\n", name, i, t->addr[i]);
+}
+
+static void net_ctrl_show_vlans(struct seq_file *s, const unsigned long *vlans)
+{
+	unsigned int first, last, sep = 0;
+
+	seq_printf(s, "vlans: count=%u\n",
+		   bitmap_weight(vlans, NET_CTRL_VLAN_N));
+	seq_puts(s, "vlan_ids:");
+	for_each_set_bitrange(first, last, vlans, NET_CTRL_VLAN_N) {
+		if (last - first > 1)
+			seq_printf(s, "%s%u-%u", sep++ ? "," : " ", first,
+				   last - 1);
+		else
+			seq_printf(s, "%s%u", sep++ ? "," : " ", first);
+	}
+	seq_putc(s, '\n');
+}
+
+static void net_ctrl_show_rss(struct seq_file *s, const char *name, bool on,
+			      const struct net_ctrl_rss *r, bool table)
+{
+	if (!on) {
+		seq_printf(s, "%s: off\n", name);
+		return;
+	}
+	seq_printf(s, "%s: hash_types=%#x key_len=%u", name, r->hash_types,
+		   r->key_len);
+	if (table)
+		seq_printf(s, " table_len=%u unclassified=%u max_tx_vq=%u",
+			   r->indirection_table_mask + 1,
+			   r->unclassified_queue, r->max_tx_vq);
+	seq_putc(s, '\n');
+}
+
+static int net_ctrl_state_show(struct seq_file *s, void *unused)
+{
+	struct net_ctrl_vringh *ctx = s->private;
+	const struct net_ctrl_state *st = &ctx->nc.state;
+	unsigned int i;
+
+	if (ctx->lock)
+		mutex_lock(ctx->lock);
+	seq_printf(s, "features: %#llx\n", ctx->nc.features);
+	seq_printf(s, "mac: %pM\n", st->mac);
+	seq_puts(s, "rx_mode:");
+	for (i = 0; i < ARRAY_SIZE(net_ctrl_rx_mode_names); i++)
+		if (st->rx_mode & BIT(i))
+			seq_printf(s, " %s", net_ctrl_rx_mode_names[i]);
+	seq_puts(s, st->rx_mode ? "\n" : " none\n");
+	net_ctrl_show_table(s, "uc", &st->uc);
+	net_ctrl_show_table(s, "mc", &st->mc);
+	net_ctrl_show_vlans(s, st->vlans);
+	seq_printf(s, "vq_pairs: %u\n", st->vq_pairs);
+	net_ctrl_show_rss(s, "rss", st->rss_enabled, &st->rss, true);
+	net_ctrl_show_rss(s, "hash_report", st->hash_report, &st->hash, false);
+	seq_printf(s, "guest_offloads: %#llx\n", st->guest_offloads);
+	seq_printf(s, "coal_tx: usecs=%u packets=%u\n", st->tx_coal.max_usecs,
+		   st->tx_coal.max_packets);
+	seq_printf(s, "coal_rx: usecs=%u packets=%u\n", st->rx_coal.max_usecs,
+		   st->rx_coal.max_packets);
+	for (i = 0; i < NET_CTRL_COAL_MAX_VQS; i++)
+		if (st->vq_coal[i].max_usecs || st->vq_coal[i].max_packets)
+			seq_printf(s, "coal_vq[%u]: usecs=%u packets=%u\n", i,
+				   st->vq_coal[i].max_usecs,
+				   st->vq_coal[i].max_packets);
+	if (ctx->lock)
+		mutex_unlock(ctx->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(net_ctrl_state);
+
+static int net_ctrl_stats_show(struct seq_file *s, void *unused)
+{
+	struct net_ctrl_vringh *ctx = s->private;
+	struct net_ctrl_stats st;
+	unsigned int i;
+
+	net_ctrl_vringh_stats_read(ctx, &st);
+	for (i = 0; i <= NET_CTRL_NCLASSES; i++)
+		seq_printf(s, "%s: received=%llu ok=%llu err=%llu\n",
+			   i < NET_CTRL_NCLASSES ? net_ctrl_class_name(i) :
+			   "other", st.received[i], st.ok[i], st.err[i]);
+	seq_printf(s, "no_ack: %llu\nbad_chain: %llu\nring_errors: %llu\n",
+		   st.no_ack, st.bad_chain, st.ring_errors);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(net_ctrl_stats);
+
+/**
+ * net_ctrl_vringh_init - set up a device's context
+ * @ctx: the context, zeroed or not
+ * @name: the device name, for tracepoints and the debugfs directory
+ *	net_ctrl_vringh/@name
+ * @limits: what the device can hold
+ * @lock: the parent's lock that serializes calls into @ctx, taken by the
+ *	debugfs readers; may be NULL
+ *
+ * The state starts at the spec's reset values.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int net_ctrl_vringh_init(struct net_ctrl_vringh *ctx, const char *name,
+			 const struct net_ctrl_limits *limits,
+			 struct mutex *lock)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	strscpy(ctx->name, name, sizeof(ctx->name));
+	ctx->lock = lock;
+	u64_stats_init(&ctx->syncp);
+	net_ctrl_init(&ctx->nc, limits);
+	vringh_kiov_init(&ctx->riov, NULL, 0);
+	vringh_kiov_init(&ctx->wiov, NULL, 0);
+	ctx->buf = kvmalloc(NET_CTRL_MAX_CMD_LEN, GFP_KERNEL);
+	ctx->result = kmalloc(NET_CTRL_MAX_RESULT_LEN + 1, GFP_KERNEL);
+	if (!ctx->buf || !ctx->result) {
+		kvfree(ctx->buf);
+		kfree(ctx->result);
+		return -ENOMEM;
+	}
+	if (net_ctrl_debugfs_root) {
+		ctx->debugfs = debugfs_create_dir(ctx->name,
+						  net_ctrl_debugfs_root);
+		debugfs_create_file("state", 0400, ctx->debugfs, ctx,
+				    &net_ctrl_state_fops);
+		debugfs_create_file("stats", 0400, ctx->debugfs, ctx,
+				    &net_ctrl_stats_fops);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(net_ctrl_vringh_init);
+
+/**
+ * net_ctrl_vringh_cleanup - release what net_ctrl_vringh_init() set up
+ * @ctx: the context
+ *
+ * Context: process context; may sleep.
+ */
+void net_ctrl_vringh_cleanup(struct net_ctrl_vringh *ctx)
+{
+	debugfs_remove(ctx->debugfs);
+	ctx->debugfs = NULL;
+	vringh_kiov_cleanup(&ctx->riov);
+	vringh_kiov_cleanup(&ctx->wiov);
+	kvfree(ctx->buf);
+	kfree(ctx->result);
+	ctx->buf = NULL;
+	ctx->result = NULL;
+}
+EXPORT_SYMBOL_GPL(net_ctrl_vringh_cleanup);
+
+static int __init net_ctrl_vringh_mod_init(void)
+{
+	net_ctrl_debugfs_root = debugfs_create_dir("net_ctrl_vringh", NULL);
+	if (IS_ERR(net_ctrl_debugfs_root))
+		net_ctrl_debugfs_root = NULL;
+	return 0;
+}
+
+static void __exit net_ctrl_vringh_mod_exit(void)
+{
+	debugfs_remove(net_ctrl_debugfs_root);
+}
+
+/* Before the parents that use it when all are built in. */
+subsys_initcall(net_ctrl_vringh_mod_init);
+module_exit(net_ctrl_vringh_mod_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Emulated virtio-net control virtqueue for vDPA parents");

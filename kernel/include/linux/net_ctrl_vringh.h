@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * net_ctrl_vringh: the device side of the virtio-net control virtqueue,
+ * shared by vDPA parents that emulate the CVQ in software.
+ *
+ * The library is split in two layers:
+ *
+ *  - a functional core (struct net_ctrl) that decodes, validates and
+ *    applies one command held in a flat byte buffer.  It knows nothing
+ *    about rings or DMA and is also built in userspace for unit tests
+ *    and fuzzing;
+ *
+ *  - a ring layer (struct net_ctrl_vringh) that takes chains off a CVQ
+ *    with vringh, feeds them to the core, writes the ack and completes
+ *    every chain, counts and traces what happened.
+ *
+ * The parent driver passes its callbacks (struct net_ctrl_ops) as a
+ * parameter to every call that may need them.
+ */
+#ifndef _LINUX_NET_CTRL_VRINGH_H
+#define _LINUX_NET_CTRL_VRINGH_H
+
+#include <linux/types.h>
+#include <linux/if_ether.h>
+#include <uapi/linux/virtio_net.h>
+
+struct vringh;
+struct dentry;
+
+/* Upper bounds of the state the module keeps for a device. */
+#define NET_CTRL_MAC_TABLE_MAX		64	/* entries per MAC table */
+#define NET_CTRL_VLAN_N			4096	/* 802.1Q VLAN ids */
+#define NET_CTRL_RSS_MAX_KEY_SIZE	52	/* bytes */
+#define NET_CTRL_RSS_MAX_TABLE_LEN	256	/* indirection entries */
+#define NET_CTRL_COAL_MAX_VQS		64	/* per-vq coalescing slots */
+#define NET_CTRL_MAX_CMD_LEN		(64 * 1024) /* readable bytes */
+#define NET_CTRL_MAX_RESULT_LEN		512	/* bytes after the ack */
+#define NET_CTRL_NCLASSES		(VIRTIO_NET_CTRL_STATS + 1)
+
+/**
+ * struct net_ctrl_mac_table - one MAC filter table (unicast or multicast)
+ * @count: number of valid entries in @addr
+ * @overflow: the driver sent more than the device holds; the device
+ *	behaves as if all addresses of this kind were in the table
+ *	(all-unicast or all-multicast) and @count is 0
+ * @addr: the entries
+ */
+struct net_ctrl_mac_table {
+	u32 count;
+	bool overflow;
+	u8 addr[NET_CTRL_MAC_TABLE_MAX][ETH_ALEN];
+};
+
+/**
+ * struct net_ctrl_rss - receive side scaling or hash report configuration
+ * @hash_types: VIRTIO_NET_RSS_HASH_TYPE_* bits to hash on
+ * @indirection_table_mask: table length minus one (RSS only)
+ * @unclassified_queue: receive queue for unhashed packets (RSS only)
+ * @max_tx_vq: number of queue pairs in use (RSS only)
+ * @key_len: bytes of @key in use
+ * @key: the hash key
+ * @table: the indirection table, receive queue numbers (RSS only)
+ */
+struct net_ctrl_rss {
+	u32 hash_types;
+	u16 indirection_table_mask;
+	u16 unclassified_queue;
+	u16 max_tx_vq;
+	u8 key_len;
+	u8 key[NET_CTRL_RSS_MAX_KEY_SIZE];
+	u16 table[NET_CTRL_RSS_MAX_TABLE_LEN];
+};
+
+/**
+ * struct net_ctrl_coal - notification coalescing parameters
+ * @max_usecs: maximum delay of a notification
+ * @max_packets: maximum packets per notification
+ */
+struct net_ctrl_coal {
+	u32 max_usecs;
+	u32 max_packets;
+};
+
+/**
+ * struct net_ctrl_state - device-side state of the control virtqueue
+ * @mac: the device MAC address (the last MAC ADDR_SET)
+ * @rx_mode: BIT(VIRTIO_NET_CTRL_RX_*) of the receive modes switched on
+ * @uc: unicast filter table
+ * @mc: multicast filter table
+ * @vlans: VLAN filter, one bit per VLAN id
+ * @vq_pairs: queue pairs in use
+ * @rss_enabled: an RSS configuration is in effect (@rss is valid)
+ * @hash_report: a hash report configuration is in effect (@hash is valid)
+ * @rss: the RSS configuration
+ * @hash: the hash report configuration (table fields unused)
+ * @guest_offloads: VIRTIO_NET_F_GUEST_* offloads switched on
+ * @tx_coal: coalescing of all transmit queues
+ * @rx_coal: coalescing of all receive queues
+ * @vq_coal: per-virtqueue coalescing, by virtqueue index
+ *
+ * A plain value without pointers: it may be copied, saved and restored
+ * with net_ctrl_save() and net_ctrl_restore().
+ */
+struct net_ctrl_state {
+	u8 mac[ETH_ALEN];
+	u8 rx_mode;
+	struct net_ctrl_mac_table uc;
+	struct net_ctrl_mac_table mc;
+	unsigned long vlans[NET_CTRL_VLAN_N / (8 * sizeof(unsigned long))];
+	u16 vq_pairs;
+	bool rss_enabled;
+	bool hash_report;
+	struct net_ctrl_rss rss;
+	struct net_ctrl_rss hash;
+	u64 guest_offloads;
+	struct net_ctrl_coal tx_coal;
+	struct net_ctrl_coal rx_coal;
+	struct net_ctrl_coal vq_coal[NET_CTRL_COAL_MAX_VQS];
+};
+
+/**
+ * struct net_ctrl_limits - what the parent device can hold
+ * @max_vq_pairs: max_virtqueue_pairs of the device (at least 1)
+ * @mac_table_entries: entries per MAC table the device filters on, at
+ *	most NET_CTRL_MAC_TABLE_MAX; a longer table sets the overflow
+ *	fallback instead of failing, as the spec asks
+ * @rss_max_key_size: longest hash key, at most NET_CTRL_RSS_MAX_KEY_SIZE
+ * @rss_max_indirection_table_length: at most NET_CTRL_RSS_MAX_TABLE_LEN
+ * @supported_hash_types: VIRTIO_NET_RSS_HASH_TYPE_* the device hashes on
+ * @soft_features: VIRTIO_NET_F_* bits whose commands the module handles
+ *	from its state alone, with no parent callback: a software device
+ *	that filters with net_ctrl_rx_accept() sets CTRL_RX, CTRL_RX_EXTRA
+ *	and CTRL_VLAN here instead of filling empty callbacks
+ */
+struct net_ctrl_limits {
+	u16 max_vq_pairs;
+	u16 mac_table_entries;
+	u8 rss_max_key_size;
+	u16 rss_max_indirection_table_length;
+	u32 supported_hash_types;
+	u64 soft_features;
+};
+
+/**
+ * struct net_ctrl_ops - parent callbacks, one per state-changing command
+ *
+ * Every member is optional: a NULL member means the parent cannot do the
+ * command, and net_ctrl_features() does not offer the feature that gates
+ * it (unless the feature is in &net_ctrl_limits.soft_features).
+ *
+ * A callback is called after the command was decoded and validated, and
+ * before the module's state changes.  It returns 0 to accept, or a
+ * negative errno to refuse: the driver then gets VIRTIO_NET_ERR and the
+ * module's state stays unchanged.
+ *
+ * Context: callbacks run in the context of the caller of
+ * net_ctrl_vringh_handle_cvq() or net_ctrl_restore(), with whatever
+ * locks it holds; the module takes no lock of its own.  They may sleep
+ * when that caller may sleep (the in-tree users call from a kthread
+ * worker or a workqueue, holding the parent's own mutex).
+ *
+ * @rx_mode_set: switch receive mode @cmd (VIRTIO_NET_CTRL_RX_*) on or
+ *	off.  Gates CTRL_RX with @mac_table_set; with CTRL_RX_EXTRA it
+ *	also gets ALLUNI, NOMULTI, NOUNI and NOBCAST.
+ * @mac_table_set: replace both MAC filter tables.  A table with
+ *	overflow set means "accept all addresses of this kind".
+ * @mac_addr_set: set the device MAC address; the parent also updates
+ *	config space @mac when it offers VIRTIO_NET_F_MAC.  Gates
+ *	CTRL_MAC_ADDR.
+ * @vlan_add: add @vid (0..4095) to the VLAN filter.  Gates CTRL_VLAN
+ *	with @vlan_del.
+ * @vlan_del: remove @vid from the VLAN filter.
+ * @announce_ack: clear VIRTIO_NET_S_ANNOUNCE in config space status.
+ *	Gates GUEST_ANNOUNCE.
+ * @vq_pairs_set: use @pairs queue pairs (1..max_vq_pairs), RSS off.
+ *	Gates MQ (with max_vq_pairs > 1).
+ * @rss_set: apply an RSS configuration, which also sets the number of
+ *	queue pairs to @rss->max_tx_vq.  Gates RSS.
+ * @hash_set: apply a hash report configuration.  Gates HASH_REPORT.
+ * @guest_offloads_set: switch on exactly the VIRTIO_NET_F_GUEST_*
+ *	offloads in @offloads.  Gates CTRL_GUEST_OFFLOADS.
+ * @coal_tx_set: coalescing for all transmit queues.  Gates NOTF_COAL
+ *	with @coal_rx_set.
+ * @coal_rx_set: coalescing for all receive queues.
+ * @coal_vq_set: coalescing of data virtqueue @vq.  Gates VQ_NOTF_COAL.
+ * @coal_vq_get: read back the coalescing of @vq into @coal; when NULL
+ *	the module answers from its state.
+ * @stats_query: report the VIRTIO_NET_STATS_TYPE_* the device supports
+ *	in @supported.  Gates DEVICE_STATS with @stats_get.
+ * @stats_get: write the replies (each with its struct
+ *	virtio_net_stats_reply_hdr) for virtqueue @vq and the types in
+ *	@types into @reply, at most @len bytes.  Returns the bytes
+ *	written or a negative errno.  Not state-changing, but a parent
+ *	callback because only the parent has the counters.
+ */
+struct net_ctrl_ops {
+	int (*rx_mode_set)(void *priv, u8 cmd, bool on);
+	int (*mac_table_set)(void *priv, const struct net_ctrl_mac_table *uc,
+			     const struct net_ctrl_mac_table *mc);
+	int (*mac_addr_set)(void *priv, const u8 *mac);
+	int (*vlan_add)(void *priv, u16 vid);
+	int (*vlan_del)(void *priv, u16 vid);
+	int (*announce_ack)(void *priv);
+	int (*vq_pairs_set)(void *priv, u16 pairs);
+	int (*rss_set)(void *priv, const struct net_ctrl_rss *rss);
+	int (*hash_set)(void *priv, const struct net_ctrl_rss *hash);
+	int (*guest_offloads_set)(void *priv, u64 offloads);
+	int (*coal_tx_set)(void *priv, const struct net_ctrl_coal *coal);
+	int (*coal_rx_set)(void *priv, const struct net_ctrl_coal *coal);
+	int (*coal_vq_set)(void *priv, u16 vq, const struct net_ctrl_coal *coal);
+	int (*coal_vq_get)(void *priv, u16 vq, struct net_ctrl_coal *coal);
+	int (*stats_query)(void *priv, u64 *supported);
+	int (*stats_get)(void *priv, u16 vq, u64 types, void *reply, size_t len);
+};
+
+/**
+ * struct net_ctrl - the functional core: limits, negotiated features, state
+ * @limits: what the device can hold
+ * @features: the negotiated VIRTIO_NET_F_* and VIRTIO_F_* bits
+ * @state: the device-side state
+ */
+struct net_ctrl {
+	struct net_ctrl_limits limits;
+	u64 features;
+	struct net_ctrl_state state;
+};
+
+/**
+ * struct net_ctrl_result - outcome of one command
+ * @ack: VIRTIO_NET_OK or VIRTIO_NET_ERR
+ * @reason: for VIRTIO_NET_ERR, a short constant string saying why
+ * @len: bytes of command-specific result (after the ack) in the
+ *	result buffer
+ */
+struct net_ctrl_result {
+	u8 ack;
+	const char *reason;
+	size_t len;
+};
+
+void net_ctrl_init(struct net_ctrl *nc, const struct net_ctrl_limits *limits);
+void net_ctrl_reset(struct net_ctrl *nc);
+void net_ctrl_set_features(struct net_ctrl *nc, u64 features);
+u64 net_ctrl_features(const struct net_ctrl_ops *ops,
+		      const struct net_ctrl_limits *limits);
+void net_ctrl_execute(struct net_ctrl *nc, const struct net_ctrl_ops *ops,
+		      void *priv, const void *cmd, size_t len,
+		      void *result, size_t result_cap,
+		      struct net_ctrl_result *res);
+bool net_ctrl_rx_accept(const struct net_ctrl *nc, const void *frame,
+			size_t len);
+void net_ctrl_save(const struct net_ctrl *nc, struct net_ctrl_state *out);
+int net_ctrl_restore(struct net_ctrl *nc, const struct net_ctrl_state *in,
+		     const struct net_ctrl_ops *ops, void *priv);
+const char *net_ctrl_class_name(u8 class);
+
+#ifdef __KERNEL__
+#include <linux/mutex.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/vringh.h>
+
+struct sk_buff;
+
+/**
+ * struct net_ctrl_stats - control virtqueue counters
+ * @received: chains taken off the ring, by command class (the last slot
+ *	counts unknown classes and chains too short to hold a header)
+ * @ok: commands answered VIRTIO_NET_OK, by class
+ * @err: commands answered VIRTIO_NET_ERR, by class
+ * @no_ack: chains completed without an ack, as they had no writable byte
+ * @bad_chain: chains vringh could not map, completed with length 0
+ * @ring_errors: times the ring itself was found broken
+ */
+struct net_ctrl_stats {
+	u64 received[NET_CTRL_NCLASSES + 1];
+	u64 ok[NET_CTRL_NCLASSES + 1];
+	u64 err[NET_CTRL_NCLASSES + 1];
+	u64 no_ack;
+	u64 bad_chain;
+	u64 ring_errors;
+};
+
+/**
+ * struct net_ctrl_vringh - per-device context of the ring layer
+ * @nc: the functional core
+ * @stats: counters
+ * @name: device name, used by tracepoints and debugfs
+ * @buf: bounce buffer for the readable part of a chain
+ * @result: bounce buffer for the ack and the command result
+ * @riov: readable iov of the chain being handled
+ * @wiov: writable iov of the chain being handled
+ * @debugfs: the device's debugfs directory
+ * @lock: the parent's lock that serializes calls into this context, taken
+ *	by the debugfs readers; may be NULL
+ * @syncp: protects @stats for readers that do not hold @lock
+ */
+struct net_ctrl_vringh {
+	struct net_ctrl nc;
+	struct net_ctrl_stats stats;
+	struct u64_stats_sync syncp;
+	struct mutex *lock;
+	char name[32];
+	u8 *buf;
+	u8 *result;
+	struct vringh_kiov riov;
+	struct vringh_kiov wiov;
+	struct dentry *debugfs;
+};
+
+int net_ctrl_vringh_init(struct net_ctrl_vringh *ctx, const char *name,
+			 const struct net_ctrl_limits *limits,
+			 struct mutex *lock);
+void net_ctrl_vringh_cleanup(struct net_ctrl_vringh *ctx);
+void net_ctrl_vringh_stats_read(struct net_ctrl_vringh *ctx,
+				struct net_ctrl_stats *out);
+int net_ctrl_vringh_fill_vstats(struct net_ctrl_vringh *ctx,
+				struct sk_buff *msg);
+int net_ctrl_vringh_handle_cvq(struct net_ctrl_vringh *ctx,
+			       struct vringh *vrh,
+			       const struct net_ctrl_ops *ops, void *priv,
+			       unsigned int budget);
+int net_ctrl_vringh_handle_cvq_kern(struct net_ctrl_vringh *ctx,
+				    struct vringh *vrh,
+				    const struct net_ctrl_ops *ops, void *priv,
+				    unsigned int budget);
+#endif /* __KERNEL__ */
+
+#endif /* _LINUX_NET_CTRL_VRINGH_H */

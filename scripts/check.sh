@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh: everything `make check` runs.  Each result is one PASS/FAIL
+# line; the last line is "N passed, N failed"; exit status 1 on a failure.
+#
+#   host unit tests and the fuzzer of the functional core (tools/net_ctrl)
+#   the kernel build (base + series), and the mlx5_vnet object build
+#   KUnit suites in the guest, parsed as KTAP
+#   the guest e2e suite on virtio_vdpa
+#   checkpatch --strict over the exported series
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+work=$top/work out=$top/out
+log=$out/check
+mkdir -p "$log"
+pass=0 fail=0 skip=0
+ok() { pass=$((pass + 1)); echo "PASS $*"; }
+ko() { fail=$((fail + 1)); echo "FAIL $*"; }
+sk() { skip=$((skip + 1)); echo "SKIP $*"; }
+step() { echo; echo "=== $* ($(date +%T))"; }
+finish() {
+	echo
+	[ $skip -gt 0 ] && echo "($skip skipped)"
+	echo "$pass passed, $fail failed"
+	[ $fail = 0 ]
+	exit $?
+}
+
+step "dependencies and tree"
+./scripts/deps.sh || { ko deps "package installation failed"; finish; }
+./scripts/tree.sh apply || { ko tree "the series does not apply"; finish; }
+ok tree "series applies to the pristine base"
+
+if [ -f tools/net_ctrl/Makefile ]; then
+	step "host unit tests of the functional core"
+	make -s -C tools/net_ctrl test KSRC="$work/linux" >"$log/host-unit.log" 2>&1
+	rc=$?
+	grep -E '^(ok|not ok) ' "$log/host-unit.log" | sed 's/^/    /' | grep '^    not ok' || true
+	np=$(grep -c '^ok ' "$log/host-unit.log"); nf=$(grep -c '^not ok ' "$log/host-unit.log")
+	if [ $rc = 0 ] && [ "$np" -gt 0 ] && [ "$nf" = 0 ]; then ok "host-unit ($np cases)"; else
+		tail -n 20 "$log/host-unit.log"; ko "host-unit ($np ok, $nf not ok, rc=$rc)"; fi
+	step "fuzzing the functional core (${FUZZ_SECONDS:-60}s)"
+	if make -s -C tools/net_ctrl fuzz KSRC="$work/linux" FUZZ_SECONDS="${FUZZ_SECONDS:-60}" >"$log/fuzz.log" 2>&1; then
+		ok "fuzz ($(grep -o 'Done [0-9]* runs' "$log/fuzz.log" | tail -n 1))"
+	else
+		tail -n 30 "$log/fuzz.log"; ko "fuzz (crash or build failure, see $log/fuzz.log)"
+	fi
+fi
+
+step "kernel build"
+if ./scripts/build-kernel.sh "$work/linux" "$work/build" "${PREEMPT:-voluntary}" >"$log/build.log" 2>&1; then
+	ok "kernel-build ($(tail -n 1 "$log/build.log" | sed 's/^>>> //'))"
+else
+	tail -n 30 "$log/build.log"; ko "kernel-build"; finish
+fi
+kernel=$work/build/arch/x86/boot/bzImage
+
+if [ -x scripts/build-mlx5.sh ]; then
+	step "mlx5_vnet object build"
+	if ./scripts/build-mlx5.sh "$work/linux" "$work/build-mlx5" >"$log/mlx5.log" 2>&1; then
+		ok "mlx5-build ($(tail -n 1 "$log/mlx5.log" | sed 's/^>>> //'))"
+	else
+		tail -n 30 "$log/mlx5.log"; ko "mlx5-build"
+	fi
+fi
+
+step "guest initramfs"
+./scripts/mkinitramfs.sh "$work/initramfs.cpio" >"$log/initramfs.log" 2>&1 ||
+	{ cat "$log/initramfs.log"; ko initramfs; finish; }
+ok initramfs
+
+step "KUnit in the guest"
+if [ -s config/kunit-suites ]; then
+	./scripts/qemu-run.sh "$kernel" "$work/initramfs.cpio" kunit "$log/kunit" "${KUNIT_TIMEOUT:-600}"
+	python3 "$work/linux/tools/testing/kunit/kunit.py" parse "$log/kunit/console.log" >"$log/kunit/parsed.log" 2>&1
+	krc=$?
+	grep -E '^\[..:..:..\] (\[PASSED\]|\[FAILED\]|\[SKIPPED\]|\[CRASHED\]|=+ )' "$log/kunit/parsed.log" | grep -E 'FAILED|CRASHED' | sed 's/^/    /'
+	np=$(grep -c '\[PASSED\]' "$log/kunit/parsed.log"); nf=$(grep -cE '\[FAILED\]|\[CRASHED\]' "$log/kunit/parsed.log")
+	missing=""
+	while read -r suite; do
+		[ -z "$suite" ] && continue
+		grep -qE "ok [0-9]+ $suite\s*$" "$log/kunit/console.log" || missing="$missing $suite"
+	done < <(sed 's/#.*//' config/kunit-suites)
+	if [ $krc = 0 ] && [ -z "$missing" ]; then ok "kunit ($np passed)"; else
+		grep -E 'Testing complete|FAILED' "$log/kunit/parsed.log" | tail -n 15 | sed 's/^/    /'
+		ko "kunit ($np passed, $nf failed, missing suites:${missing:- none}, parse rc=$krc)"; fi
+fi
+
+step "guest e2e suite (virtio_vdpa)"
+if ./scripts/qemu-run.sh "$kernel" "$work/initramfs.cpio" e2e "$log/e2e" "${E2E_TIMEOUT:-900}"; then
+	while read -r tag verdict name detail; do
+		case $verdict in
+		PASS) ok "e2e/$name" ;;
+		FAIL) ko "e2e/$name: $detail" ;;
+		SKIP) sk "e2e/$name: $detail" ;;
+		esac
+	done < <(grep '^@@TEST ' "$log/e2e/results.log" | tr -d '\r')
+else
+	ko "e2e (guest did not finish)"
+fi
+
+step "checkpatch --strict over the exported series"
+./scripts/tree.sh export "$out/series" >/dev/null
+for p in "$out"/series/0*.patch; do
+	[ -e "$p" ] || continue
+	case $p in *0000-cover-letter.patch) continue ;; esac
+	if perl "$work/linux/scripts/checkpatch.pl" --strict -q "$p" >"$log/checkpatch.txt" 2>&1; then
+		ok "checkpatch $(basename "$p")"
+	else
+		sed 's/^/    /' "$log/checkpatch.txt" | head -n 30
+		ko "checkpatch $(basename "$p")"
+	fi
+done
+finish

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh OUT.cpio
+#
+# Build the guest's initramfs: busybox (static), iproute2's ip and vdpa,
+# ethtool with their shared libraries, the guest scripts from guest/ and
+# the guest C tools from guest/tools/*.c (built static).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$(realpath -m "$1")
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+tools=$top/work/guest-tools
+mkdir -p "$tools"
+
+mkdir -p "$root"/{bin,sbin,lib,lib64,proc,sys,dev,tmp,run,etc,tests,usr/bin}
+cp /bin/busybox "$root/bin/busybox"
+for app in $(/bin/busybox --list); do
+	[ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
+done
+
+# Dynamic binaries and every library they need, at the same paths.
+for bin in /usr/sbin/ip /usr/sbin/vdpa /usr/sbin/ethtool /sbin/bridge; do
+	cp "$bin" "$root/sbin/"
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+done
+rm -f "$root/bin/ip"
+
+# Guest C tools, static.
+uapi=$top/work/uapi/include
+for c in "$top"/guest/tools/*.c; do
+	[ -f "$c" ] || continue
+	name=$(basename "$c" .c)
+	if [ ! -x "$tools/$name" ] || [ "$c" -nt "$tools/$name" ]; then
+		echo ">>> building guest tool $name"
+		gcc -O2 -Wall -Wextra -Werror -static ${UAPI_INC:+-I"$UAPI_INC"} -o "$tools/$name" "$c"
+	fi
+	cp "$tools/$name" "$root/bin/"
+done
+
+cp "$top/guest/init" "$root/init"
+chmod +x "$root/init"
+cp "$top"/guest/tests/* "$root/tests/"
+echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
+
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out.tmp"
+mv "$out.tmp" "$out"
+echo ">>> initramfs $out ($(du -h "$out" | cut -f1))"

@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh [patched|base]: build what is missing, boot the guest, drive a
+# vdpasim_net device through virtio_net with ip/bridge/ethtool and print
+# one report line per user action, with the device-side state after it.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+which=${1:-patched}
+./scripts/deps.sh || exit 1
+if [ "$which" = base ]; then
+	./scripts/tree.sh base-worktree || exit 1
+	src=$top/work/linux-base build=$top/work/build-base
+else
+	./scripts/tree.sh apply || exit 1
+	src=$top/work/linux build=$top/work/build
+fi
+./scripts/build-kernel.sh "$src" "$build" "${PREEMPT:-voluntary}" || exit 1
+./scripts/mkinitramfs.sh "$top/work/initramfs.cpio" || exit 1
+logdir=$top/out/run-$which
+./scripts/qemu-run.sh "$build/arch/x86/boot/bzImage" "$top/work/initramfs.cpio" e2e "$logdir" "${E2E_TIMEOUT:-900}"
+rc=$?
+echo
+echo "=== report ($which kernel; console: $logdir/console.log)"
+grep '^@@REPORT ' "$logdir/results.log" | tr -d '\r' | sed 's/^@@REPORT /  /'
+echo
+np=$(grep -c '^@@TEST PASS' "$logdir/results.log"); nf=$(grep -c '^@@TEST FAIL' "$logdir/results.log")
+echo "=== expectations: $np met, $nf not met"
+grep '^@@TEST FAIL' "$logdir/results.log" | tr -d '\r' | sed 's/^@@TEST FAIL /  not met: /'
+exit $rc
