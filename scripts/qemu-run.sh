@@ -17,7 +17,7 @@ con=$logdir/console.log res=$logdir/results.log
 rm -f "$con" "$res"
 append="console=ttyS0 cvq.mode=$mode panic=-1 oops=panic loglevel=6 ${APPEND:-}"
 case $mode in
-kunit) append="$append kunit.enable=1" ;;
+kunit) append="$append kunit.enable=1 loglevel=7" ;;
 *) append="$append kunit.enable=0" ;;
 esac
 qemu=(qemu-system-x86_64 -M pc -cpu max -accel tcg -smp "$smp" -m "${MEM:-1024}"

@@ -191,15 +191,14 @@ static const struct rss_args rss_good = {
 	.key_len = 40,
 };
 
+/* @reserved: the four le16 reserved words, one nibble each (low first) */
 static size_t mk_hash(u8 *p, u32 types, u16 reserved, u8 key_len)
 {
 	unsigned int i;
 
 	put32(p, types);
-	put16(p + 4, reserved);
-	put16(p + 6, 0);
-	put16(p + 8, 0);
-	put16(p + 10, reserved);
+	for (i = 0; i < 4; i++)
+		put16(p + 4 + 2 * i, (reserved >> (4 * i)) & 0xf);
 	p[12] = key_len;
 	for (i = 0; i < key_len; i++)
 		p[13 + i] = (u8)i;
@@ -979,8 +978,14 @@ static void test_rss(void)
 			check_fn check;
 		} hc[] = {
 			{ "hash valid", 0x21, 0, 40, 0, NULL, ck_hash_on },
-			{ "hash reserved nonzero (Linux 6.12 layout)", 0x21, 4,
-			  40, 0, NULL, ck_hash_on },
+			{ "hash reserved[3] = max_tx_vq (Linux 6.12)", 0x21,
+			  0x4000, 40, 0, NULL, ck_hash_on },
+			{ "hash reserved[0] nonzero", 0x1, 0x0001, 4, 0,
+			  "reserved not zero", NULL },
+			{ "hash reserved[1] nonzero", 0x1, 0x0010, 4, 0,
+			  "reserved not zero", NULL },
+			{ "hash reserved[2] nonzero", 0x1, 0x0100, 4, 0,
+			  "reserved not zero", NULL },
 			{ "hash types 0 turns report off", 0, 0, 0, 0, NULL,
 			  ck_hash_off },
 			{ "hash key 41", 0x1, 0, 41, 0, "hash key too long",

@@ -57,6 +57,7 @@ static const char NC_E_VQ[] = "vq not enabled";
 static const char NC_E_STATS[] = "bad stats request";
 static const char NC_E_RESULT[] = "result buffer too small";
 static const char NC_E_REPLY[] = "bad stats reply";
+static const char NC_E_RESERVED[] = "reserved not zero";
 
 static const struct net_ctrl_ops nc_no_ops;
 
@@ -313,9 +314,10 @@ static const char *nc_hash_config(struct nc_cmd *c)
 
 	/*
 	 * le32 hash_types, le16 reserved[4], u8 hash_key_length, key.
-	 * reserved is not checked: Linux 6.12 sends this command with the
-	 * RSS_CONFIG layout (a one-entry table), so reserved[3] carries
-	 * its max_tx_vq, and QEMU ignores these bytes too.
+	 * Linux 6.12 sends this command with the RSS_CONFIG layout and a
+	 * one-entry table (mask 0, unclassified 0, table[0] 0, max_tx_vq),
+	 * so reserved[3] carries its queue pair count: only reserved[0..2]
+	 * must be zero.
 	 */
 	if (c->len < 13)
 		return NC_E_LEN;
@@ -324,6 +326,9 @@ static const char *nc_hash_config(struct nc_cmd *c)
 	hash.key_len = p[12];
 	if (c->len != 13 + (size_t)hash.key_len)
 		return NC_E_LEN;
+	if (get_unaligned_le16(p + 4) || get_unaligned_le16(p + 6) ||
+	    get_unaligned_le16(p + 8))
+		return NC_E_RESERVED;
 	err = nc_check_hash(&c->nc->limits, hash.hash_types, hash.key_len);
 	if (err)
 		return err;

@@ -72,10 +72,13 @@ static int fp_vq_coal(void *p, u16 vq, const struct net_ctrl_coal *c)
 	return fp_call(p);
 }
 
+/* A query, not a change: not counted in calls. */
 static int fp_stats_query(void *p, u64 *supported)
 {
+	struct fake_parent *fp = p;
+
 	*supported = STATS_TYPES;
-	return fp_call(p);
+	return fp->refuse ? -EIO : 0;
 }
 
 static int fp_stats_get(void *p, u16 vq, u64 types, void *reply, size_t len)
@@ -146,7 +149,7 @@ static struct fake_cvq *fake_cvq_new(struct kunit *test, bool iotlb)
 	vring_init(&q->vr, RING_NUM, q->mem, SMP_CACHE_BYTES);
 	if (iotlb) {
 		/* Guest addresses are the physical addresses: identity map. */
-		q->iotlb = vhost_iotlb_alloc(0, 0);
+		q->iotlb = vhost_iotlb_alloc(16, 0);
 		KUNIT_ASSERT_NOT_NULL(test, q->iotlb);
 		err = vhost_iotlb_add_range(q->iotlb, 0, (1ULL << 46) - 1, 0,
 					    VHOST_MAP_RW);
@@ -281,12 +284,13 @@ static u32 fake_send(struct kunit *test, struct fake_cvq *q, const u8 *cmd,
 		     size_t result_len)
 {
 	static u8 zero[1];
-	struct seg segs[MAX_SEGS];
 	unsigned int n = 0, i;
+	struct seg *segs;
 	u8 *rbuf, *wbuf;
 	u16 head, id;
 	u32 used;
 
+	segs = kunit_kcalloc(test, MAX_SEGS, sizeof(*segs), GFP_KERNEL);
 	rbuf = kunit_kmalloc(test, len ? len : 1, GFP_KERNEL);
 	wbuf = kunit_kmalloc(test, 1 + result_len, GFP_KERNEL);
 	memcpy(rbuf, cmd, len);
@@ -542,14 +546,17 @@ static void run_cmd_case(struct kunit *test, const struct cmd_case *c,
 			 enum layout layout, bool refuse, bool iotlb)
 {
 	struct fake_cvq *q = fake_cvq_new(test, iotlb);
-	struct net_ctrl_state before;
+	struct net_ctrl_state *before;
 	u8 ack, result[64];
 	u32 used;
+
+	before = kunit_kmalloc(test, sizeof(*before), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, before);
 
 	if (c->features)
 		net_ctrl_set_features(&q->ctx.nc, c->features);
 	q->parent.refuse = refuse;
-	net_ctrl_save(&q->ctx.nc, &before);
+	net_ctrl_save(&q->ctx.nc, before);
 	used = fake_send(test, q, c->cmd, c->len, layout, &ack, result,
 			 c->result_len ? c->result_len : 1);
 	if (c->ack == VIRTIO_NET_OK && !refuse) {
@@ -563,14 +570,14 @@ static void run_cmd_case(struct kunit *test, const struct cmd_case *c,
 		/* Refused by the parent: ERR and nothing changed. */
 		KUNIT_EXPECT_EQ(test, ack, VIRTIO_NET_ERR);
 		KUNIT_EXPECT_EQ(test, used, 1);
-		KUNIT_EXPECT_MEMEQ(test, &q->ctx.nc.state, &before,
-				   sizeof(before));
+		KUNIT_EXPECT_MEMEQ(test, &q->ctx.nc.state, before,
+				   sizeof(*before));
 	} else if (c->ack == VIRTIO_NET_ERR) {
 		KUNIT_EXPECT_EQ_MSG(test, ack, VIRTIO_NET_ERR, "layout %s",
 				    layout_names[layout]);
 		KUNIT_EXPECT_EQ(test, used, 1);
-		KUNIT_EXPECT_MEMEQ(test, &q->ctx.nc.state, &before,
-				   sizeof(before));
+		KUNIT_EXPECT_MEMEQ(test, &q->ctx.nc.state, before,
+				   sizeof(*before));
 		KUNIT_EXPECT_EQ(test, q->parent.calls, 0);
 	}
 	/* Whatever happened, the next valid command works. */
@@ -740,9 +747,12 @@ static void net_ctrl_test_reset(struct kunit *test)
 static void net_ctrl_test_save_restore(struct kunit *test)
 {
 	struct fake_cvq *q = fake_cvq_new(test, false);
-	struct net_ctrl_state saved;
+	struct net_ctrl_state *saved;
 	unsigned int calls;
 	u8 ack;
+
+	saved = kunit_kmalloc(test, sizeof(*saved), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, saved);
 
 	fake_send(test, q, (const u8[]){ 1, 1, MAC_A }, 8, LAYOUT_LINUX, &ack,
 		  NULL, 0);
@@ -752,18 +762,18 @@ static void net_ctrl_test_save_restore(struct kunit *test)
 		  &ack, NULL, 0);
 	fake_send(test, q, (const u8[]){ 0, 1, 1 }, 3, LAYOUT_LINUX, &ack,
 		  NULL, 0);
-	net_ctrl_save(&q->ctx.nc, &saved);
+	net_ctrl_save(&q->ctx.nc, saved);
 	net_ctrl_reset(&q->ctx.nc);
 	net_ctrl_set_features(&q->ctx.nc, ALL_FEATURES);
 	calls = q->parent.calls;
-	KUNIT_EXPECT_EQ(test, net_ctrl_restore(&q->ctx.nc, &saved, &fake_ops,
+	KUNIT_EXPECT_EQ(test, net_ctrl_restore(&q->ctx.nc, saved, &fake_ops,
 					       &q->parent), 0);
 	KUNIT_EXPECT_GT(test, q->parent.calls, calls);
-	KUNIT_EXPECT_MEMEQ(test, &q->ctx.nc.state, &saved, sizeof(saved));
+	KUNIT_EXPECT_MEMEQ(test, &q->ctx.nc.state, saved, sizeof(*saved));
 
 	/* A state the device cannot hold is refused as a whole. */
-	saved.vq_pairs = 9;
-	KUNIT_EXPECT_EQ(test, net_ctrl_restore(&q->ctx.nc, &saved, &fake_ops,
+	saved->vq_pairs = 9;
+	KUNIT_EXPECT_EQ(test, net_ctrl_restore(&q->ctx.nc, saved, &fake_ops,
 					       &q->parent), -EINVAL);
 	KUNIT_EXPECT_EQ(test, q->ctx.nc.state.vq_pairs, 2);
 	fake_cvq_free(q);

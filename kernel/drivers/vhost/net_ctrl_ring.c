@@ -346,17 +346,16 @@ static void net_ctrl_show_table(struct seq_file *s, const char *name,
 
 static void net_ctrl_show_vlans(struct seq_file *s, const unsigned long *vlans)
 {
-	unsigned int first, last, sep = 0;
+	unsigned int first, last;
 
 	seq_printf(s, "vlans: count=%u\n",
 		   bitmap_weight(vlans, NET_CTRL_VLAN_N));
 	seq_puts(s, "vlan_ids:");
 	for_each_set_bitrange(first, last, vlans, NET_CTRL_VLAN_N) {
 		if (last - first > 1)
-			seq_printf(s, "%s%u-%u", sep++ ? "," : " ", first,
-				   last - 1);
+			seq_printf(s, " %u-%u", first, last - 1);
 		else
-			seq_printf(s, "%s%u", sep++ ? "," : " ", first);
+			seq_printf(s, " %u", first);
 	}
 	seq_putc(s, '\n');
 }
