@@ -106,11 +106,16 @@ step "checkpatch --strict over the exported series"
 for p in "$out"/series/0*.patch; do
 	[ -e "$p" ] || continue
 	case $p in *0000-cover-letter.patch) continue ;; esac
-	if perl "$work/linux/scripts/checkpatch.pl" --strict -q "$p" >"$log/checkpatch.txt" 2>&1; then
-		ok "checkpatch $(basename "$p")"
+	# /usr/bin first: spdxcheck.py needs Debian's python3-ply.
+	PATH=/usr/bin:$PATH perl "$work/linux/scripts/checkpatch.pl" --strict "$p" >"$log/checkpatch.txt" 2>&1
+	total=$(grep '^total:' "$log/checkpatch.txt")
+	# The bar is 0 errors and 0 warnings; --strict CHECKs are listed.
+	if echo "$total" | grep -q '^total: 0 errors, 0 warnings'; then
+		ok "checkpatch $(basename "$p") (${total#total: })"
+		grep -A1 '^CHECK:' "$log/checkpatch.txt" | grep -v '^--' | sed 's/^/    /'
 	else
-		sed 's/^/    /' "$log/checkpatch.txt" | head -n 30
-		ko "checkpatch $(basename "$p")"
+		grep -E -A3 '^(ERROR|WARNING):' "$log/checkpatch.txt" | sed 's/^/    /' | head -n 30
+		ko "checkpatch $(basename "$p") (${total:-no total line})"
 	fi
 done
 finish

@@ -5,7 +5,7 @@ set -euo pipefail
 KVER_PKG=${KVER_PKG:-linux-source-6.12=6.12.117-1~deb12u1}
 pkgs=(qemu-system-x86 busybox-static iproute2 ethtool cpio flex bison bc
       libelf-dev libssl-dev ccache clang libclang-rt-14-dev gcc make
-      libc6-dev python3 xz-utils perl git kmod rsync)
+      libc6-dev python3 python3-ply python3-git xz-utils perl git kmod rsync)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

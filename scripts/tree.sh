@@ -62,7 +62,6 @@ apply() {
 	prepare
 	local idx parent tree commit n=0 tmp
 	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' RETURN
 	idx=$tmp/index
 	parent=$(git -C "$src" rev-parse base)
 	GIT_INDEX_FILE=$idx git -C "$src" read-tree base
@@ -91,6 +90,7 @@ apply() {
 			git -C "$src" commit-tree "$tree" -p "$parent" -F "$tmp/commitmsg")
 		parent=$commit
 	done < <(entries)
+	rm -rf "$tmp"
 	git -C "$src" update-ref refs/heads/series "$parent"
 	if [ "$(git -C "$src" symbolic-ref -q --short HEAD)" = series ]; then
 		git -C "$src" reset -q --hard series
@@ -101,7 +101,8 @@ apply() {
 }
 
 export_series() {
-	local out=$1
+	local out
+	out=$(realpath -m "$1")
 	apply >/dev/null
 	rm -rf "$out"
 	mkdir -p "$out"

@@ -57,16 +57,52 @@ static int fp_call(void *priv)
 	return fp->refuse ? -EIO : 0;
 }
 
-static int fp_rx_mode(void *p, u8 cmd, bool on) { return fp_call(p); }
+static int fp_rx_mode(void *p, u8 cmd, bool on)
+{
+	return fp_call(p);
+}
+
 static int fp_table(void *p, const struct net_ctrl_mac_table *uc,
-		    const struct net_ctrl_mac_table *mc) { return fp_call(p); }
-static int fp_mac(void *p, const u8 *mac) { return fp_call(p); }
-static int fp_vid(void *p, u16 vid) { return fp_call(p); }
-static int fp_void(void *p) { return fp_call(p); }
-static int fp_pairs(void *p, u16 pairs) { return fp_call(p); }
-static int fp_rss(void *p, const struct net_ctrl_rss *r) { return fp_call(p); }
-static int fp_offl(void *p, u64 o) { return fp_call(p); }
-static int fp_coal(void *p, const struct net_ctrl_coal *c) { return fp_call(p); }
+		    const struct net_ctrl_mac_table *mc)
+{
+	return fp_call(p);
+}
+
+static int fp_mac(void *p, const u8 *mac)
+{
+	return fp_call(p);
+}
+
+static int fp_vid(void *p, u16 vid)
+{
+	return fp_call(p);
+}
+
+static int fp_void(void *p)
+{
+	return fp_call(p);
+}
+
+static int fp_pairs(void *p, u16 pairs)
+{
+	return fp_call(p);
+}
+
+static int fp_rss(void *p, const struct net_ctrl_rss *r)
+{
+	return fp_call(p);
+}
+
+static int fp_offl(void *p, u64 o)
+{
+	return fp_call(p);
+}
+
+static int fp_coal(void *p, const struct net_ctrl_coal *c)
+{
+	return fp_call(p);
+}
+
 static int fp_vq_coal(void *p, u16 vq, const struct net_ctrl_coal *c)
 {
 	return fp_call(p);
@@ -337,6 +373,15 @@ static u32 fake_send(struct kunit *test, struct fake_cvq *q, const u8 *cmd,
 
 /* ---- the command matrix ---- */
 
+/* MAC ADDR_SET 02:11:22:33:44:55 */
+static const u8 cmd_mac_a[] = { 1, 1, 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+
+/* MAC TABLE_SET, unicast 02:00:00:00:00:01, multicast 01:00:5e:00:00:01 */
+static const u8 cmd_tables[] = {
+	1, 0, 1, 0, 0, 0, 0x02, 0, 0, 0, 0, 1,
+	1, 0, 0, 0, 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01,
+};
+
 struct cmd_case {
 	const char *name;
 	const u8 *cmd;
@@ -351,13 +396,6 @@ struct cmd_case {
 			.len = sizeof((const u8[]){ __VA_ARGS__ })
 #define OK		.ack = VIRTIO_NET_OK
 #define ERR		.ack = VIRTIO_NET_ERR
-#define LE16(x)		((x) & 0xff), (((x) >> 8) & 0xff)
-#define LE32(x)		LE16(x), LE16((x) >> 16)
-#define MAC_A		0x02, 0x11, 0x22, 0x33, 0x44, 0x55
-#define MAC_M		0x01, 0x00, 0x5e, 0x00, 0x00, 0x01
-#define KEY40		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 2, 3, 4, 5, 6, 7, \
-			8, 9, 10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 2, 3, 4, \
-			5, 6, 7, 8, 9, 10
 
 static void chk_promisc_off(struct kunit *test, const struct net_ctrl_state *st)
 {
@@ -371,14 +409,14 @@ static void chk_nobcast(struct kunit *test, const struct net_ctrl_state *st)
 
 static void chk_mac(struct kunit *test, const struct net_ctrl_state *st)
 {
-	static const u8 a[] = { MAC_A };
+	static const u8 a[] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
 
 	KUNIT_EXPECT_MEMEQ(test, st->mac, a, ETH_ALEN);
 }
 
 static void chk_tables(struct kunit *test, const struct net_ctrl_state *st)
 {
-	static const u8 m[] = { MAC_M };
+	static const u8 m[] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
 
 	KUNIT_EXPECT_EQ(test, st->uc.count, 1);
 	KUNIT_EXPECT_EQ(test, st->mc.count, 1);
@@ -448,27 +486,37 @@ static const struct cmd_case cmd_cases[] = {
 	{ "rx-extra-not-negotiated", CMD(0, 2, 1), ERR,
 	  .features = BIT_ULL(VIRTIO_F_VERSION_1) | F(CTRL_VQ) | F(CTRL_RX) },
 	/* class 1: mac */
-	{ "mac-addr-set", CMD(1, 1, MAC_A), OK, .check = chk_mac },
+	{ "mac-addr-set", CMD(1, 1, 0x02, 0x11, 0x22, 0x33, 0x44, 0x55), OK,
+	  .check = chk_mac },
 	{ "mac-addr-short", CMD(1, 1, 1, 2, 3, 4, 5), ERR },
-	{ "mac-addr-not-negotiated", CMD(1, 1, MAC_A), ERR,
+	{ "mac-addr-not-negotiated", CMD(1, 1, 0x02, 0x11, 0x22, 0x33, 0x44,
+					 0x55), ERR,
 	  .features = BIT_ULL(VIRTIO_F_VERSION_1) | F(CTRL_VQ) },
-	{ "mac-table-set", CMD(1, 0, LE32(1), MAC_A, LE32(1), MAC_M), OK,
+	{ "mac-table-set", CMD(1, 0, 1, 0, 0, 0, 0x02, 0x11, 0x22, 0x33, 0x44,
+			       0x55, 1, 0, 0, 0, 0x01, 0x00, 0x5e, 0x00, 0x00,
+			       0x01), OK,
 	  .check = chk_tables },
-	{ "mac-table-empty", CMD(1, 0, LE32(0), LE32(0)), OK },
-	{ "mac-table-overflow", CMD(1, 0, LE32(0), LE32(5), MAC_M, MAC_M,
-				    MAC_M, MAC_M, MAC_M), OK,
+	{ "mac-table-empty", CMD(1, 0, 0, 0, 0, 0, 0, 0, 0, 0), OK },
+	{ "mac-table-overflow", CMD(1, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0x01, 0x00,
+				    0x5e, 0x00, 0x00, 0x01, 0x01, 0x00, 0x5e,
+				    0x00, 0x00, 0x01,
+				    0x01, 0x00, 0x5e, 0x00, 0x00, 0x01, 0x01,
+				    0x00, 0x5e, 0x00, 0x00, 0x01, 0x01, 0x00,
+				    0x5e, 0x00, 0x00, 0x01), OK,
 	  .check = chk_mc_overflow },
-	{ "mac-table-count-too-big", CMD(1, 0, LE32(0x40000000), MAC_A,
-					 LE32(0)), ERR },
-	{ "mac-table-trailing", CMD(1, 0, LE32(0), LE32(0), 0), ERR },
-	{ "mac-table-truncated", CMD(1, 0, LE32(1), MAC_A), ERR },
+	{ "mac-table-count-too-big", CMD(1, 0, 0, 0, 0, 64, 0x02, 0x11, 0x22,
+					 0x33, 0x44, 0x55,
+					 0, 0, 0, 0), ERR },
+	{ "mac-table-trailing", CMD(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), ERR },
+	{ "mac-table-truncated", CMD(1, 0, 1, 0, 0, 0, 0x02, 0x11, 0x22, 0x33,
+				     0x44, 0x55), ERR },
 	{ "mac-unknown-cmd", CMD(1, 2), ERR },
 	/* class 2: vlan */
-	{ "vlan-add-4095", CMD(2, 0, LE16(4095)), OK, .check = chk_vlan },
-	{ "vlan-add-4096", CMD(2, 0, LE16(4096)), ERR },
-	{ "vlan-del", CMD(2, 1, LE16(7)), OK },
+	{ "vlan-add-4095", CMD(2, 0, 255, 15), OK, .check = chk_vlan },
+	{ "vlan-add-4096", CMD(2, 0, 0, 16), ERR },
+	{ "vlan-del", CMD(2, 1, 7, 0), OK },
 	{ "vlan-short", CMD(2, 0, 1), ERR },
-	{ "vlan-not-negotiated", CMD(2, 0, LE16(1)), ERR,
+	{ "vlan-not-negotiated", CMD(2, 0, 1, 0), ERR,
 	  .features = BIT_ULL(VIRTIO_F_VERSION_1) | F(CTRL_VQ) },
 	/* class 3: announce */
 	{ "announce-ack", CMD(3, 0), OK },
@@ -476,59 +524,64 @@ static const struct cmd_case cmd_cases[] = {
 	{ "announce-not-negotiated", CMD(3, 0), ERR,
 	  .features = BIT_ULL(VIRTIO_F_VERSION_1) | F(CTRL_VQ) },
 	/* class 4: mq */
-	{ "mq-pairs-4", CMD(4, 0, LE16(4)), OK, .check = chk_pairs },
-	{ "mq-pairs-0", CMD(4, 0, LE16(0)), ERR },
-	{ "mq-pairs-5", CMD(4, 0, LE16(5)), ERR },
-	{ "mq-pairs-0x8001", CMD(4, 0, LE16(0x8001)), ERR },
-	{ "mq-rss", CMD(4, 1, LE32(1), LE16(3), LE16(0), LE16(0), LE16(1),
-			LE16(0), LE16(1), LE16(2), 40, KEY40), OK,
+	{ "mq-pairs-4", CMD(4, 0, 4, 0), OK, .check = chk_pairs },
+	{ "mq-pairs-0", CMD(4, 0, 0, 0), ERR },
+	{ "mq-pairs-5", CMD(4, 0, 5, 0), ERR },
+	{ "mq-pairs-0x8001", CMD(4, 0, 1, 128), ERR },
+	{ "mq-rss", CMD(4, 1, 1, 0, 0, 0, 3, 0, 0, 0, 0, 0, 1, 0,
+			0, 0, 1, 0, 2, 0, 40, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1,
+			2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+			10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), OK,
 	  .check = chk_rss },
-	{ "mq-rss-mask-not-pow2", CMD(4, 1, LE32(1), LE16(2), LE16(0),
-				      LE16(0), LE16(1), LE16(0), LE16(2), 0),
+	{ "mq-rss-mask-not-pow2", CMD(4, 1, 1, 0, 0, 0, 2, 0, 0, 0,
+				      0, 0, 1, 0, 0, 0, 2, 0, 0),
 	  ERR },
-	{ "mq-rss-entry-disabled-queue", CMD(4, 1, LE32(1), LE16(1), LE16(0),
-					     LE16(0), LE16(2), LE16(2), 0),
+	{ "mq-rss-entry-disabled-queue", CMD(4, 1, 1, 0, 0, 0, 1, 0, 0, 0,
+					     0, 0, 2, 0, 2, 0, 0),
 	  ERR },
-	{ "mq-rss-key-too-long", CMD(4, 1, LE32(1), LE16(0), LE16(0),
-				     LE16(0), LE16(1), 41, KEY40, 0), ERR },
-	{ "mq-rss-bad-hash-type", CMD(4, 1, LE32(0x100), LE16(0), LE16(0),
-				      LE16(0), LE16(1), 0), ERR },
-	{ "mq-hash-config", CMD(4, 2, LE32(1), 0, 0, 0, 0, 0, 0, 0, 0, 0),
+	{ "mq-rss-key-too-long", CMD(4, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+				     0, 0, 1, 0, 41, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+				     10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 2, 3,
+				     4, 5, 6, 7, 8, 9, 10, 1, 2, 3, 4, 5, 6, 7,
+				     8, 9, 10, 0), ERR },
+	{ "mq-rss-bad-hash-type", CMD(4, 1, 0, 1, 0, 0, 0, 0, 0, 0,
+				      0, 0, 1, 0, 0), ERR },
+	{ "mq-hash-config", CMD(4, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
 	  OK, .check = chk_hash },
-	{ "mq-hash-reserved", CMD(4, 2, LE32(1), 0, 0, 1, 0, 0, 0, 0, 0, 0),
+	{ "mq-hash-reserved", CMD(4, 2, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0),
 	  ERR },
-	{ "mq-not-negotiated", CMD(4, 0, LE16(1)), ERR,
+	{ "mq-not-negotiated", CMD(4, 0, 1, 0), ERR,
 	  .features = BIT_ULL(VIRTIO_F_VERSION_1) | F(CTRL_VQ) },
 	/* class 5: guest offloads */
-	{ "offloads-csum", CMD(5, 0, LE32(BIT(VIRTIO_NET_F_GUEST_CSUM)),
-			       LE32(0)), OK, .check = chk_offloads },
-	{ "offloads-not-negotiated-bit", CMD(5, 0, LE32(BIT(10)), LE32(0)),
+	{ "offloads-csum", CMD(5, 0, 2, 0, 0, 0,
+			       0, 0, 0, 0), OK, .check = chk_offloads },
+	{ "offloads-not-negotiated-bit", CMD(5, 0, 0, 4, 0, 0, 0, 0, 0, 0),
 	  ERR },
-	{ "offloads-short", CMD(5, 0, LE32(0)), ERR },
+	{ "offloads-short", CMD(5, 0, 0, 0, 0, 0), ERR },
 	/* class 6: notification coalescing */
-	{ "coal-tx", CMD(6, 0, LE32(16), LE32(100)), OK,
+	{ "coal-tx", CMD(6, 0, 16, 0, 0, 0, 100, 0, 0, 0), OK,
 	  .check = chk_coal_tx },
-	{ "coal-rx", CMD(6, 1, LE32(16), LE32(100)), OK },
-	{ "coal-vq-set", CMD(6, 2, LE16(1), LE16(0), LE32(8), LE32(50)), OK,
+	{ "coal-rx", CMD(6, 1, 16, 0, 0, 0, 100, 0, 0, 0), OK },
+	{ "coal-vq-set", CMD(6, 2, 1, 0, 0, 0, 8, 0, 0, 0, 50, 0, 0, 0), OK,
 	  .check = chk_coal_vq },
-	{ "coal-vq-set-disabled", CMD(6, 2, LE16(2), LE16(0), LE32(8),
-				      LE32(50)), ERR },
-	{ "coal-vq-get", CMD(6, 3, LE16(0), LE16(0)), OK, .result_len = 8 },
-	{ "coal-vq-get-disabled", CMD(6, 3, LE16(7), LE16(0)), ERR },
-	{ "coal-short", CMD(6, 0, LE32(16)), ERR },
+	{ "coal-vq-set-disabled", CMD(6, 2, 2, 0, 0, 0, 8, 0, 0, 0,
+				      50, 0, 0, 0), ERR },
+	{ "coal-vq-get", CMD(6, 3, 0, 0, 0, 0), OK, .result_len = 8 },
+	{ "coal-vq-get-disabled", CMD(6, 3, 7, 0, 0, 0), ERR },
+	{ "coal-short", CMD(6, 0, 16, 0, 0, 0), ERR },
 	/* class 7: not in Linux 6.12 */
-	{ "class-7", CMD(7, 0, LE32(0)), ERR },
+	{ "class-7", CMD(7, 0, 0, 0, 0, 0), ERR },
 	/* class 8: stats */
 	{ "stats-query", CMD(8, 0), OK, .result_len = 8 },
-	{ "stats-get", CMD(8, 1, LE16(0), 0, 0, 0, 0, 0, 0,
-			   LE32(VIRTIO_NET_STATS_TYPE_RX_BASIC), LE32(0)), OK,
+	{ "stats-get", CMD(8, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+			   1, 0, 0, 0, 0, 0, 0, 0), OK,
 	  .result_len = sizeof(struct virtio_net_stats_reply_hdr) },
-	{ "stats-get-bad-vq", CMD(8, 1, LE16(100), 0, 0, 0, 0, 0, 0,
-				  LE32(VIRTIO_NET_STATS_TYPE_RX_BASIC),
-				  LE32(0)), ERR },
-	{ "stats-get-unsupported-type", CMD(8, 1, LE16(0), 0, 0, 0, 0, 0, 0,
-					    LE32(VIRTIO_NET_STATS_TYPE_RX_GSO),
-					    LE32(0)), ERR },
+	{ "stats-get-bad-vq", CMD(8, 1, 100, 0, 0, 0, 0, 0, 0, 0,
+				  1, 0, 0, 0,
+				  0, 0, 0, 0), ERR },
+	{ "stats-get-unsupported-type", CMD(8, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+					    4, 0, 0, 0,
+					    0, 0, 0, 0), ERR },
 	/* unknown */
 	{ "class-200", CMD(200, 0), ERR },
 	{ "header-only-class", CMD(0), ERR },
@@ -729,11 +782,11 @@ static void net_ctrl_test_reset(struct kunit *test)
 	const struct net_ctrl_state *st = &q->ctx.nc.state;
 	u8 ack;
 
-	fake_send(test, q, (const u8[]){ 2, 0, LE16(5) }, 4, LAYOUT_LINUX,
+	fake_send(test, q, (const u8[]){ 2, 0, 5, 0 }, 4, LAYOUT_LINUX,
 		  &ack, NULL, 0);
 	fake_send(test, q, (const u8[]){ 0, 0, 0 }, 3, LAYOUT_LINUX, &ack,
 		  NULL, 0);
-	fake_send(test, q, (const u8[]){ 4, 0, LE16(3) }, 4, LAYOUT_LINUX,
+	fake_send(test, q, (const u8[]){ 4, 0, 3, 0 }, 4, LAYOUT_LINUX,
 		  &ack, NULL, 0);
 	net_ctrl_reset(&q->ctx.nc);
 	KUNIT_EXPECT_EQ(test, st->rx_mode, BIT(VIRTIO_NET_CTRL_RX_PROMISC));
@@ -754,11 +807,11 @@ static void net_ctrl_test_save_restore(struct kunit *test)
 	saved = kunit_kmalloc(test, sizeof(*saved), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, saved);
 
-	fake_send(test, q, (const u8[]){ 1, 1, MAC_A }, 8, LAYOUT_LINUX, &ack,
+	fake_send(test, q, cmd_mac_a, sizeof(cmd_mac_a), LAYOUT_LINUX, &ack,
 		  NULL, 0);
-	fake_send(test, q, (const u8[]){ 2, 0, LE16(100) }, 4, LAYOUT_LINUX,
+	fake_send(test, q, (const u8[]){ 2, 0, 100, 0 }, 4, LAYOUT_LINUX,
 		  &ack, NULL, 0);
-	fake_send(test, q, (const u8[]){ 4, 0, LE16(2) }, 4, LAYOUT_LINUX,
+	fake_send(test, q, (const u8[]){ 4, 0, 2, 0 }, 4, LAYOUT_LINUX,
 		  &ack, NULL, 0);
 	fake_send(test, q, (const u8[]){ 0, 1, 1 }, 3, LAYOUT_LINUX, &ack,
 		  NULL, 0);
@@ -790,25 +843,29 @@ struct rx_case {
 };
 
 static const struct rx_case rx_cases[] = {
-	{ "own-mac", 0, { MAC_A }, 0, true },
+	{ "own-mac", 0, { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 }, 0, true },
 	{ "other-unicast", 0, { 0x02, 0, 0, 0, 0, 9 }, 0, false },
 	{ "table-unicast", 0, { 0x02, 0, 0, 0, 0, 1 }, 0, true },
 	{ "other-unicast-promisc", BIT(VIRTIO_NET_CTRL_RX_PROMISC),
 	  { 0x02, 0, 0, 0, 0, 9 }, 0, true },
 	{ "other-unicast-alluni", BIT(VIRTIO_NET_CTRL_RX_ALLUNI),
 	  { 0x02, 0, 0, 0, 0, 9 }, 0, true },
-	{ "own-mac-nouni", BIT(VIRTIO_NET_CTRL_RX_NOUNI), { MAC_A }, 0, false },
+	{ "own-mac-nouni", BIT(VIRTIO_NET_CTRL_RX_NOUNI), { 0x02, 0x11, 0x22,
+							   0x33, 0x44, 0x55 },
+							   0, false },
 	{ "broadcast", 0, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 0, true },
 	{ "broadcast-nobcast", BIT(VIRTIO_NET_CTRL_RX_NOBCAST),
 	  { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 0, false },
-	{ "table-multicast", 0, { MAC_M }, 0, true },
+	{ "table-multicast", 0, { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 }, 0,
+	 true },
 	{ "other-multicast", 0, { 0x01, 0, 0x5e, 0, 0, 9 }, 0, false },
 	{ "other-multicast-allmulti", BIT(VIRTIO_NET_CTRL_RX_ALLMULTI),
 	  { 0x01, 0, 0x5e, 0, 0, 9 }, 0, true },
 	{ "table-multicast-nomulti", BIT(VIRTIO_NET_CTRL_RX_NOMULTI),
-	  { MAC_M }, 0, false },
-	{ "vlan-member", 0, { MAC_A }, 100, true },
-	{ "vlan-not-member", 0, { MAC_A }, 101, false },
+	  { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 }, 0, false },
+	{ "vlan-member", 0, { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 }, 100, true },
+	{ "vlan-not-member", 0, { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 }, 101,
+	 false },
 };
 
 static void rx_case_desc(const struct rx_case *c, char *desc)
@@ -825,12 +882,11 @@ static void net_ctrl_test_rx_accept(struct kunit *test)
 	u8 frame[64] = { 0 };
 	u8 ack;
 
-	fake_send(test, q, (const u8[]){ 1, 1, MAC_A }, 8, LAYOUT_LINUX, &ack,
+	fake_send(test, q, cmd_mac_a, sizeof(cmd_mac_a), LAYOUT_LINUX, &ack,
 		  NULL, 0);
-	fake_send(test, q, (const u8[]){ 1, 0, LE32(1), 0x02, 0, 0, 0, 0, 1,
-					 LE32(1), MAC_M }, 22, LAYOUT_LINUX,
-		  &ack, NULL, 0);
-	fake_send(test, q, (const u8[]){ 2, 0, LE16(100) }, 4, LAYOUT_LINUX,
+	fake_send(test, q, cmd_tables, sizeof(cmd_tables), LAYOUT_LINUX, &ack,
+		  NULL, 0);
+	fake_send(test, q, (const u8[]){ 2, 0, 100, 0 }, 4, LAYOUT_LINUX,
 		  &ack, NULL, 0);
 	q->ctx.nc.state.rx_mode = c->rx_mode;
 	memcpy(frame, c->dst, ETH_ALEN);

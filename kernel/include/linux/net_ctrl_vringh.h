@@ -34,21 +34,21 @@ struct dentry;
 #define NET_CTRL_RSS_MAX_TABLE_LEN	256	/* indirection entries */
 #define NET_CTRL_COAL_MAX_VQS		64	/* per-vq coalescing slots */
 #define NET_CTRL_MAX_CMD_LEN		(64 * 1024) /* readable bytes */
-#define NET_CTRL_MAX_RESULT_LEN		512	/* bytes after the ack */
+#define NET_CTRL_MAX_RESULT_LEN		4096	/* bytes after the ack */
 #define NET_CTRL_NCLASSES		(VIRTIO_NET_CTRL_STATS + 1)
 
 /**
  * struct net_ctrl_mac_table - one MAC filter table (unicast or multicast)
+ * @addr: the entries, 2-byte aligned for ether_addr_equal()
  * @count: number of valid entries in @addr
  * @overflow: the driver sent more than the device holds; the device
  *	behaves as if all addresses of this kind were in the table
  *	(all-unicast or all-multicast) and @count is 0
- * @addr: the entries
  */
 struct net_ctrl_mac_table {
+	u8 addr[NET_CTRL_MAC_TABLE_MAX][ETH_ALEN] __aligned(2);
 	u32 count;
 	bool overflow;
-	u8 addr[NET_CTRL_MAC_TABLE_MAX][ETH_ALEN];
 };
 
 /**
@@ -73,12 +73,14 @@ struct net_ctrl_rss {
 
 /**
  * struct net_ctrl_coal - notification coalescing parameters
- * @max_usecs: maximum delay of a notification
  * @max_packets: maximum packets per notification
+ * @max_usecs: maximum delay of a notification
+ *
+ * In the order of struct virtio_net_ctrl_coal on the wire.
  */
 struct net_ctrl_coal {
-	u32 max_usecs;
 	u32 max_packets;
+	u32 max_usecs;
 };
 
 /**
@@ -97,6 +99,11 @@ struct net_ctrl_coal {
  * @tx_coal: coalescing of all transmit queues
  * @rx_coal: coalescing of all receive queues
  * @vq_coal: per-virtqueue coalescing, by virtqueue index
+ *
+ * The device has 2 * max_vq_pairs data virtqueues when MQ or RSS is
+ * negotiated, 2 otherwise; the control virtqueue follows them.  Commands
+ * that name a virtqueue (coalescing, statistics) are checked against
+ * this layout, and against @vq_pairs where the queue must be enabled.
  *
  * A plain value without pointers: it may be copied, saved and restored
  * with net_ctrl_save() and net_ctrl_restore().
@@ -298,7 +305,7 @@ struct net_ctrl_vringh {
 	struct net_ctrl nc;
 	struct net_ctrl_stats stats;
 	struct u64_stats_sync syncp;
-	struct mutex *lock;
+	struct mutex *lock;	/* the parent's, see above */
 	char name[32];
 	u8 *buf;
 	u8 *result;
@@ -308,8 +315,7 @@ struct net_ctrl_vringh {
 };
 
 int net_ctrl_vringh_init(struct net_ctrl_vringh *ctx, const char *name,
-			 const struct net_ctrl_limits *limits,
-			 struct mutex *lock);
+			 const struct net_ctrl_limits *limits, struct mutex *lock);
 void net_ctrl_vringh_cleanup(struct net_ctrl_vringh *ctx);
 void net_ctrl_vringh_stats_read(struct net_ctrl_vringh *ctx,
 				struct net_ctrl_stats *out);

@@ -17,4 +17,9 @@ typedef __s16 s16;
 typedef __s32 s32;
 typedef __s64 s64;
 
+/* From <linux/compiler_attributes.h>, which the kernel build force-includes. */
+#ifndef __aligned
+#define __aligned(x)	__attribute__((__aligned__(x)))
+#endif
+
 #endif
