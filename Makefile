@@ -40,4 +40,4 @@ bench:
 	@./scripts/bench.sh
 
 clean:
-	rm -rf out work/build work/build-base work/build-mlx5 work/host work/initramfs.cpio
+	rm -rf out work/build work/build-* work/host work/initramfs*.cpio

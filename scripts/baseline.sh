@@ -7,14 +7,17 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+# One build dir per preemption model, so switching does not rebuild all.
+kbuild=$top/work/build${PREEMPT:+-$PREEMPT}
+kbase=$top/work/build-base${PREEMPT:+-$PREEMPT}
 ./scripts/deps.sh || exit 1
 ./scripts/tree.sh apply || exit 1
 ./scripts/tree.sh base-worktree || exit 1
-./scripts/build-kernel.sh "$top/work/linux-base" "$top/work/build-base" "${PREEMPT:-voluntary}" || exit 1
-./scripts/build-kernel.sh "$top/work/linux" "$top/work/build" "${PREEMPT:-voluntary}" || exit 1
+./scripts/build-kernel.sh "$top/work/linux-base" "$kbase" "${PREEMPT:-voluntary}" || exit 1
+./scripts/build-kernel.sh "$top/work/linux" "$kbuild" "${PREEMPT:-voluntary}" || exit 1
 ./scripts/mkinitramfs.sh "$top/work/initramfs.cpio" || exit 1
 for which in base patched; do
-	b=$top/work/build; [ $which = base ] && b=$top/work/build-base
+	b=$kbuild; [ $which = base ] && b=$kbase
 	./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$top/work/initramfs.cpio" e2e "$top/out/baseline/$which" "${E2E_TIMEOUT:-900}"
 done
 verdicts() { grep '^@@TEST ' "$top/out/baseline/$1/results.log" 2>/dev/null | tr -d '\r' | awk '{print $3, $2}'; }

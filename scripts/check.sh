@@ -12,6 +12,9 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+# One build dir per preemption model, so switching does not rebuild all.
+kbuild=$top/work/build${PREEMPT:+-$PREEMPT}
+kbase=$top/work/build-base${PREEMPT:+-$PREEMPT}
 work=$top/work out=$top/out
 log=$out/check
 mkdir -p "$log"
@@ -50,12 +53,12 @@ if [ -f tools/net_ctrl/Makefile ]; then
 fi
 
 step "kernel build"
-if ./scripts/build-kernel.sh "$work/linux" "$work/build" "${PREEMPT:-voluntary}" >"$log/build.log" 2>&1; then
+if ./scripts/build-kernel.sh "$work/linux" "$kbuild" "${PREEMPT:-voluntary}" >"$log/build.log" 2>&1; then
 	ok "kernel-build ($(tail -n 1 "$log/build.log" | sed 's/^>>> //'))"
 else
 	tail -n 30 "$log/build.log"; ko "kernel-build"; finish
 fi
-kernel=$work/build/arch/x86/boot/bzImage
+kernel=$kbuild/arch/x86/boot/bzImage
 
 if [ -x scripts/build-mlx5.sh ]; then
 	step "mlx5_vnet object build"

@@ -7,14 +7,17 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+# One build dir per preemption model, so switching does not rebuild all.
+kbuild=$top/work/build${PREEMPT:+-$PREEMPT}
+kbase=$top/work/build-base${PREEMPT:+-$PREEMPT}
 which=${1:-patched}
 ./scripts/deps.sh || exit 1
 if [ "$which" = base ]; then
 	./scripts/tree.sh base-worktree || exit 1
-	src=$top/work/linux-base build=$top/work/build-base
+	src=$top/work/linux-base build=$kbase
 else
 	./scripts/tree.sh apply || exit 1
-	src=$top/work/linux build=$top/work/build
+	src=$top/work/linux build=$kbuild
 fi
 ./scripts/build-kernel.sh "$src" "$build" "${PREEMPT:-voluntary}" || exit 1
 ./scripts/mkinitramfs.sh "$top/work/initramfs.cpio" || exit 1

@@ -82,6 +82,44 @@ sed 's/^link add link [^ ]* name \(v[0-9]*\).*/link del \1/' /tmp/vlan.batch >/t
 act vlan-4094-del ip -batch /tmp/vlan-del.batch
 case "$(st vlans)" in count=0|count=1) pass vlan-4094-del ;; *) fail vlan-4094-del "vlans [$(st vlans)]" ;; esac
 
+# Receive filter: the loopback datapath filters with net_ctrl_rx_accept().
+# A frame to a foreign unicast MAC is dropped unless promiscuous.
+rxq() { vdpa dev vstats show $DEV qidx 0 | tr -s ' \n' ' ' | sed -n "s/.* rx $1 \([0-9]*\).*/\1/p"; }
+ip addr add 10.99.0.1/24 dev $NETDEV
+ip neigh replace 10.99.0.2 lladdr 02:00:00:00:00:99 dev $NETDEV nud permanent
+d0=$(rxq drops); p0=$(rxq packets)
+act rx-filter-foreign ping -c 3 -W 1 10.99.0.2
+d1=$(rxq drops); p1=$(rxq packets)
+[ "$d1" -ge $((d0 + 3)) ] && [ "$p1" = "$p0" ] && pass rx-filter-foreign-dropped ||
+	fail rx-filter-foreign-dropped "drops $d0->$d1 packets $p0->$p1"
+ip link set $NETDEV promisc on; sleep 1
+act rx-filter-foreign-promisc ping -c 3 -W 1 10.99.0.2
+d2=$(rxq drops); p2=$(rxq packets)
+[ "$p2" -ge $((p1 + 3)) ] && [ "$d2" = "$d1" ] && pass rx-filter-promisc-accepted ||
+	fail rx-filter-promisc-accepted "drops $d1->$d2 packets $p1->$p2"
+ip link set $NETDEV promisc off; sleep 1
+ip neigh replace 10.99.0.3 lladdr "$(cat /sys/class/net/$NETDEV/address)" dev $NETDEV nud permanent
+act rx-filter-own ping -c 3 -W 1 10.99.0.3
+p3=$(rxq packets); d3=$(rxq drops)
+[ "$p3" -ge $((p2 + 3)) ] && [ "$d3" = "$d2" ] && pass rx-filter-own-accepted ||
+	fail rx-filter-own-accepted "drops $d2->$d3 packets $p2->$p3"
+ip addr flush dev $NETDEV
+
+# The tracepoint reports every command with its ack.
+T=/sys/kernel/tracing
+if [ -d $T/events/net_ctrl/net_ctrl_cmd ]; then
+	echo > $T/trace
+	echo 1 > $T/events/net_ctrl/net_ctrl_cmd/enable
+	ip link set $NETDEV allmulticast on; sleep 1
+	echo 0 > $T/events/net_ctrl/net_ctrl_cmd/enable
+	line=$(grep 'net_ctrl_cmd:.*class=0 cmd=1 ' $T/trace | tail -n 1)
+	report "tracepoint: ${line##*net_ctrl_cmd: }"
+	case "$line" in *ack=OK*) pass tracepoint ;; *) fail tracepoint "no class=0 cmd=1 ack=OK event" ;; esac
+	ip link set $NETDEV allmulticast off
+else
+	fail tracepoint "no net_ctrl:net_ctrl_cmd event"
+fi
+
 # Guest offloads.
 act gro-hw-off ethtool -K $NETDEV rx-gro-hw off
 off1=$(st guest_offloads)
@@ -97,6 +135,17 @@ act stats ethtool -S $NETDEV
 # Every command got an answer and the CVQ keeps working.
 act link-down ip link set $NETDEV down
 act link-up-again ip link set $NETDEV up && pass cvq-still-works || fail cvq-still-works "link up refused"
+
+# A device reset (driver unbound) brings the state back to the spec's
+# defaults; the driver replays its configuration when it binds again.
+echo $DEV >/sys/bus/vdpa/drivers/virtio_vdpa/unbind
+report "after unbind: $(dev_state_line)"
+[ "$(st rx_mode)" = promisc ] && [ "$(st vlans)" = count=0 ] && case "$(st mc)" in count=0*) true ;; *) false ;; esac &&
+	pass reset-defaults || fail reset-defaults "rx_mode [$(st rx_mode)] vlans [$(st vlans)] mc [$(st mc)]"
+echo $DEV >/sys/bus/vdpa/drivers_probe; sleep 1
+NETDEV=$(ls /sys/bus/vdpa/devices/$DEV/virtio*/net/ 2>/dev/null | head -n 1)
+act rebind-up ip link set $NETDEV up && sleep 1
+in_list promisc "$(st rx_mode)" && fail rebind-replayed "rx_mode [$(st rx_mode)]" || pass rebind-replayed
 report "cvq counters at the end: $(cvq_stats)"
 case "$(cvq_stats)" in
 *"cvq errors 0 "*) pass cvq-no-errors ;;
