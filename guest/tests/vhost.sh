@@ -1,0 +1,93 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# vhost suite: a vdpasim_net device bound to vhost_vdpa, its control
+# virtqueue driven from userspace by /bin/vhost_cvq the way a VMM with a
+# shadow CVQ does (CVQ group in its own address space, IOTLB v2 batches).
+# Every PASS/FAIL line of the tool becomes a vhost/* expectation.
+. /tests/lib.sh
+
+VDEV=
+
+# Create a vdpasim_net device and bind it to vhost_vdpa; sets VDEV.
+setup_vhost_vdpa() {
+	echo 0 >/sys/bus/vdpa/drivers_autoprobe
+	vdpa dev add mgmtdev vdpasim_net name $DEV mac 52:54:00:12:34:56 || return 1
+	echo vhost_vdpa >/sys/bus/vdpa/devices/$DEV/driver_override
+	echo $DEV >/sys/bus/vdpa/drivers_probe
+	for i in 1 2 3 4 5; do
+		v=$(ls -d /sys/bus/vdpa/devices/$DEV/vhost-vdpa-* 2>/dev/null | head -n 1)
+		if [ -n "$v" ] && [ -c "/dev/${v##*/}" ]; then
+			VDEV=/dev/${v##*/}
+			return 0
+		fi
+		sleep 1
+	done
+	return 1
+}
+
+say "== vhost: vdpasim_net on vhost_vdpa, CVQ driven from userspace =="
+if setup_vhost_vdpa; then pass vhost/probe; else fail vhost/probe "no /dev/vhost-vdpa-* for $DEV"; exit 0; fi
+DBG=$(dbg_file)
+report "probe: vdpasim_net $DEV bound to vhost_vdpa as $VDEV; $(dev_state_line)"
+
+if [ ! -x /bin/vhost_cvq ]; then
+	fail vhost/tool "/bin/vhost_cvq missing from the initramfs"
+	teardown
+	exit 0
+fi
+
+# Run while the tool still holds the device at DRIVER_OK: vdpa dev vstats
+# needs FEATURES_OK, and closing the vhost fd resets the device.
+cat >/tmp/vhost_live.sh <<'EOS'
+. /tests/lib.sh
+vdpa dev vstats show $DEV qidx "$(cvq_idx)" >/tmp/vhost_live.vstats 2>&1 || exit 1
+cvq_stats >/tmp/vhost_live.cvq
+vdpa dev config show $DEV 2>&1 | tr -s ' \n' ' ' >/tmp/vhost_live.config
+EOS
+rm -f /tmp/vhost_live.*[a-z]
+
+# The tool bounds every wait itself; timeout is the last resort.
+timeout 240 /bin/vhost_cvq -x "sh /tmp/vhost_live.sh" "$VDEV" >/tmp/vhost_cvq.out 2>/tmp/vhost_cvq.err
+rc=$?
+while IFS= read -r line; do
+	case "$line" in
+	"PASS "*) n=${line#PASS }; pass "vhost/$n" ;;
+	"FAIL "*) n=${line#FAIL }; fail "vhost/${n%%: *}" "${n#*: }" ;;
+	"INFO "*) report "vhost_cvq: ${line#INFO }" ;;
+	*) [ -n "$line" ] && say "vhost_cvq: $line" ;;
+	esac
+done </tmp/vhost_cvq.out
+[ -s /tmp/vhost_cvq.err ] && report "vhost_cvq stderr: $(tr '\n' ' ' </tmp/vhost_cvq.err)"
+case $rc in
+0) pass vhost/exit-status ;;
+124|143|137) fail vhost/exit-status "vhost_cvq killed by timeout (rc=$rc)" ;;
+*) fail vhost/exit-status "vhost_cvq exit status $rc (= failures)" ;;
+esac
+grep -q '^PASS setup$' /tmp/vhost_cvq.out || fail vhost/setup-reached "no PASS setup line"
+
+# The CVQ counters, read by the hook while the device was live.
+live=$(cat /tmp/vhost_live.cvq 2>/dev/null)
+report "cvq counters (vdpa dev vstats, device live): ${live:-none: $(cat /tmp/vhost_live.vstats 2>/dev/null)}"
+report "config (device live): $(cat /tmp/vhost_live.config 2>/dev/null)"
+case "$live" in
+*"cvq requests "[1-9]*) pass vhost/cvq-stats ;;
+*) fail vhost/cvq-stats "no requests counted: [$live] $(cat /tmp/vhost_live.vstats 2>/dev/null)" ;;
+esac
+case "$(cat /tmp/vhost_live.config 2>/dev/null)" in
+*negotiated_features*CTRL_VQ*) pass vhost/config-negotiated ;;
+*) fail vhost/config-negotiated "[$(cat /tmp/vhost_live.config 2>/dev/null)]" ;;
+esac
+[ -n "$DBG" ] && report "debugfs stats after close: $(tr '\n' ' ' <"$DBG/stats")"
+
+# The netlink interface after the tool closed the fd (vhost_vdpa resets
+# the device on release): the state is back to the defaults.
+expect vhost/dev-show vdpa dev show $DEV
+expect vhost/dev-config-show vdpa dev config show $DEV
+expect vhost/mgmtdev-show vdpa mgmtdev show vdpasim_net
+report "after close: $(vdpa dev show $DEV 2>&1 | tr -s ' \n' ' ') | $(dev_state_line)"
+[ "$(st rx_mode)" = promisc ] && [ "$(st vlans)" = count=0 ] &&
+	pass vhost/closed-reset || fail vhost/closed-reset "rx_mode [$(st rx_mode)] vlans [$(st vlans)]"
+
+teardown
+if vdpa dev show $DEV >/dev/null 2>&1; then fail vhost/teardown "$DEV still present"; else pass vhost/teardown; fi
+[ -d /sys/kernel/debug/net_ctrl_vringh/$DEV ] && fail vhost/teardown-debugfs "debugfs dir left behind" || pass vhost/teardown-debugfs

@@ -1,0 +1,1121 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vdpa_net_device: a vDPA frontend that adds an emulated control
+ * virtqueue to a virtio-net parent that has none.
+ *
+ * The parent's vdpa_device carries the data virtqueues and is never
+ * registered; the frontend registers one of its own, with one more
+ * virtqueue, group and address space, and forwards every op that does not
+ * concern the control virtqueue.  See Documentation/driver-api/vdpa-net.rst.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/vdpa_net.h>
+#include <linux/virtio_net.h>
+#include <uapi/linux/virtio_config.h>
+
+/* Control commands handled per run of the worker before it requeues. */
+#define VDPA_NET_CVQ_BUDGET	64
+
+static int max_iotlb_entries = 2048;
+module_param(max_iotlb_entries, int, 0444);
+MODULE_PARM_DESC(max_iotlb_entries,
+		 "Maximum number of entries per address space map (default: 2048)");
+
+/* Features that only mean something with a control virtqueue. */
+#define VDPA_NET_CTRL_FEATURES	(BIT_ULL(VIRTIO_NET_F_CTRL_VQ) |	\
+				 BIT_ULL(VIRTIO_NET_F_CTRL_RX) |	\
+				 BIT_ULL(VIRTIO_NET_F_CTRL_VLAN) |	\
+				 BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE) |	\
+				 BIT_ULL(VIRTIO_NET_F_MQ) |		\
+				 BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR) |	\
+				 BIT_ULL(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) | \
+				 BIT_ULL(VIRTIO_NET_F_CTRL_RX_EXTRA) |	\
+				 BIT_ULL(VIRTIO_NET_F_RSS) |		\
+				 BIT_ULL(VIRTIO_NET_F_NOTF_COAL) |	\
+				 BIT_ULL(VIRTIO_NET_F_VQ_NOTF_COAL) |	\
+				 BIT_ULL(VIRTIO_NET_F_DEVICE_STATS))
+
+/*
+ * Features the frontend cannot give its own queue: vringh has no packed
+ * ring, and the control virtqueue has no notification data.
+ */
+#define VDPA_NET_UNSUPPORTED	(BIT_ULL(VIRTIO_F_RING_PACKED) |	\
+				 BIT_ULL(VIRTIO_F_NOTIFICATION_DATA))
+
+static struct vdpa_net_device *to_vnd(struct vdpa_device *vdev)
+{
+	return container_of(vdev, struct vdpa_net_device, vdpa);
+}
+
+static u16 vnd_max_pairs(const struct vdpa_net_device *vnd)
+{
+	return vnd->ctrl.nc.limits.max_vq_pairs;
+}
+
+/* The spec's control virtqueue index: 2N with MQ or RSS, else 2. */
+static u16 vnd_cvq_index(const struct vdpa_net_device *vnd)
+{
+	if (vnd->features & (BIT_ULL(VIRTIO_NET_F_MQ) |
+			     BIT_ULL(VIRTIO_NET_F_RSS)))
+		return 2 * vnd_max_pairs(vnd);
+	return 2;
+}
+
+static bool vnd_is_cvq(const struct vdpa_net_device *vnd, u16 idx)
+{
+	return idx == vnd_cvq_index(vnd);
+}
+
+/* A data virtqueue index the parent has. */
+static bool vnd_data_idx(const struct vdpa_net_device *vnd, u16 idx)
+{
+	return idx < 2 * vnd_max_pairs(vnd);
+}
+
+static unsigned int vnd_cvq_group(const struct vdpa_net_device *vnd)
+{
+	return vnd->parent->ngroups;
+}
+
+static unsigned int vnd_own_asid(const struct vdpa_net_device *vnd)
+{
+	return vnd->parent->nas;
+}
+
+static void vnd_publish_filter(struct vdpa_net_device *vnd)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vnd->filter_lock, flags);
+	vnd->filter = vnd->ctrl.nc;
+	spin_unlock_irqrestore(&vnd->filter_lock, flags);
+}
+
+/* ---- the control virtqueue ---- */
+
+static void vnd_cvq_setup(struct vdpa_net_device *vnd)
+{
+	struct vdpa_net_cvq *cvq = &vnd->cvq;
+
+	/* Virtual addresses once an mm is bound (vhost-vdpa), else physical. */
+	if (vnd->vdpa.use_va && vnd->mm)
+		vringh_init_iotlb_va(&cvq->vring, vnd->features, cvq->num,
+				     false, (void *)(uintptr_t)cvq->desc_addr,
+				     (void *)(uintptr_t)cvq->driver_addr,
+				     (void *)(uintptr_t)cvq->device_addr);
+	else
+		vringh_init_iotlb(&cvq->vring, vnd->features, cvq->num, false,
+				  (void *)(uintptr_t)cvq->desc_addr,
+				  (void *)(uintptr_t)cvq->driver_addr,
+				  (void *)(uintptr_t)cvq->device_addr);
+	vringh_set_iotlb(&cvq->vring, &vnd->iotlb[cvq->asid], &vnd->iotlb_lock);
+	cvq->vring.last_avail_idx = cvq->avail_index;
+	cvq->vring.last_used_idx = cvq->avail_index;
+}
+
+static bool vnd_cvq_runnable(struct vdpa_net_device *vnd)
+{
+	u8 status = vnd->parent_ops->get_status(vnd->parent);
+
+	return vnd->cvq.ready && (status & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	       !vnd->suspended &&
+	       !(vnd->status & VIRTIO_CONFIG_S_NEEDS_RESET);
+}
+
+static void vnd_cvq_notify(struct vdpa_net_device *vnd)
+{
+	/* The used ring is written: make it visible before the interrupt. */
+	smp_wmb();
+	local_bh_disable();
+	if (vnd->cvq.cb.callback)
+		vnd->cvq.cb.callback(vnd->cvq.cb.private);
+	local_bh_enable();
+}
+
+static void vnd_work(struct kthread_work *work)
+{
+	struct vdpa_net_device *vnd =
+		container_of(work, struct vdpa_net_device, work);
+	struct mm_struct *mm = NULL;
+	int done = 0;
+
+	mutex_lock(&vnd->lock);
+	if (!vnd_cvq_runnable(vnd))
+		goto out;
+	if (vnd->vdpa.use_va && vnd->mm) {
+		mm = vnd->mm;
+		if (!mmget_not_zero(mm))
+			goto out;
+		kthread_use_mm(mm);
+	}
+
+	done = net_ctrl_vringh_handle_cvq(&vnd->ctrl, &vnd->cvq.vring,
+					  vnd->ctrl_ops, vnd->parent,
+					  VDPA_NET_CVQ_BUDGET);
+	if (mm) {
+		kthread_unuse_mm(mm);
+		mmput(mm);
+	}
+	if (done < 0) {
+		dev_warn_ratelimited(&vnd->vdpa.dev,
+				     "control virtqueue broken (%d): device needs reset\n",
+				     done);
+		vnd->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+		goto out;
+	}
+	if (done) {
+		vnd_publish_filter(vnd);
+		vnd_cvq_notify(vnd);
+	}
+	if (done == VDPA_NET_CVQ_BUDGET)
+		kthread_queue_work(vnd->worker, &vnd->work);
+out:
+	mutex_unlock(&vnd->lock);
+}
+
+static void vnd_kick(struct vdpa_net_device *vnd)
+{
+	kthread_queue_work(vnd->worker, &vnd->work);
+}
+
+/* Read the config space MAC into the state, as a reset device has it. */
+static void vnd_load_mac(struct vdpa_net_device *vnd)
+{
+	u8 mac[ETH_ALEN];
+
+	if (!(vnd->parent_ops->get_device_features(vnd->parent) &
+	      BIT_ULL(VIRTIO_NET_F_MAC)))
+		return;
+	vnd->parent_ops->get_config(vnd->parent,
+				    offsetof(struct virtio_net_config, mac),
+				    mac, ETH_ALEN);
+	ether_addr_copy(vnd->ctrl.nc.state.mac, mac);
+}
+
+static void vnd_iotlb_reset_pt(struct vdpa_net_device *vnd, unsigned int asid)
+{
+	vhost_iotlb_reset(&vnd->iotlb[asid]);
+	vhost_iotlb_add_range(&vnd->iotlb[asid], 0, ULONG_MAX, 0, VHOST_MAP_RW);
+	vnd->iotlb_pt[asid] = true;
+}
+
+static void vnd_reset(struct vdpa_net_device *vnd, u32 flags)
+{
+	unsigned int i;
+
+	mutex_lock(&vnd->lock);
+	memset(&vnd->cvq.cb, 0, sizeof(vnd->cvq.cb));
+	vnd->cvq.ready = false;
+	vnd->cvq.desc_addr = 0;
+	vnd->cvq.driver_addr = 0;
+	vnd->cvq.device_addr = 0;
+	vnd->cvq.num = 0;
+	vnd->cvq.avail_index = 0;
+	vnd->cvq.asid = 0;
+	vnd->features = 0;
+	vnd->status = 0;
+	vnd->suspended = false;
+	net_ctrl_reset(&vnd->ctrl.nc);
+	vnd_load_mac(vnd);
+	spin_lock(&vnd->iotlb_lock);
+	if (flags & VDPA_RESET_F_CLEAN_MAP)
+		for (i = 0; i <= vnd_own_asid(vnd); i++)
+			vnd_iotlb_reset_pt(vnd, i);
+	spin_unlock(&vnd->iotlb_lock);
+	vnd_publish_filter(vnd);
+	mutex_unlock(&vnd->lock);
+}
+
+/* ---- virtqueue ops ---- */
+
+static int vnd_set_vq_address(struct vdpa_device *vdev, u16 idx,
+			      u64 desc_area, u64 driver_area, u64 device_area)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (vnd_is_cvq(vnd, idx)) {
+		mutex_lock(&vnd->lock);
+		vnd->cvq.desc_addr = desc_area;
+		vnd->cvq.driver_addr = driver_area;
+		vnd->cvq.device_addr = device_area;
+		mutex_unlock(&vnd->lock);
+		return 0;
+	}
+	if (!vnd_data_idx(vnd, idx))
+		return -EINVAL;
+	return vnd->parent_ops->set_vq_address(vnd->parent, idx, desc_area,
+					       driver_area, device_area);
+}
+
+static void vnd_set_vq_num(struct vdpa_device *vdev, u16 idx, u32 num)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (vnd_is_cvq(vnd, idx)) {
+		mutex_lock(&vnd->lock);
+		vnd->cvq.num = num;
+		mutex_unlock(&vnd->lock);
+	} else if (vnd_data_idx(vnd, idx)) {
+		vnd->parent_ops->set_vq_num(vnd->parent, idx, num);
+	}
+}
+
+static void vnd_kick_vq(struct vdpa_device *vdev, u16 idx)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	/* May be called in atomic context: the work does the rest. */
+	if (vnd_is_cvq(vnd, idx))
+		vnd_kick(vnd);
+	else if (vnd_data_idx(vnd, idx))
+		vnd->parent_ops->kick_vq(vnd->parent, idx);
+}
+
+static void vnd_set_vq_cb(struct vdpa_device *vdev, u16 idx,
+			  struct vdpa_callback *cb)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (vnd_is_cvq(vnd, idx)) {
+		mutex_lock(&vnd->lock);
+		vnd->cvq.cb = *cb;
+		mutex_unlock(&vnd->lock);
+	} else if (vnd_data_idx(vnd, idx)) {
+		vnd->parent_ops->set_vq_cb(vnd->parent, idx, cb);
+	}
+}
+
+static void vnd_set_vq_ready(struct vdpa_device *vdev, u16 idx, bool ready)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (!vnd_is_cvq(vnd, idx)) {
+		if (vnd_data_idx(vnd, idx))
+			vnd->parent_ops->set_vq_ready(vnd->parent, idx, ready);
+		return;
+	}
+	mutex_lock(&vnd->lock);
+	if (ready && !vnd->cvq.ready) {
+		if (!is_power_of_2(vnd->cvq.num) || vnd->cvq.num > 32768) {
+			dev_warn(&vdev->dev, "bad control virtqueue size %u\n",
+				 vnd->cvq.num);
+			mutex_unlock(&vnd->lock);
+			return;
+		}
+		vnd_cvq_setup(vnd);
+	} else if (!ready && vnd->cvq.ready) {
+		/* Keep the index for a later get_vq_state. */
+		vnd->cvq.avail_index = vnd->cvq.vring.last_avail_idx;
+	}
+	vnd->cvq.ready = ready;
+	mutex_unlock(&vnd->lock);
+	if (ready)
+		vnd_kick(vnd);
+}
+
+static bool vnd_get_vq_ready(struct vdpa_device *vdev, u16 idx)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (vnd_is_cvq(vnd, idx))
+		return vnd->cvq.ready;
+	if (!vnd_data_idx(vnd, idx))
+		return false;
+	return vnd->parent_ops->get_vq_ready(vnd->parent, idx);
+}
+
+static int vnd_set_vq_state(struct vdpa_device *vdev, u16 idx,
+			    const struct vdpa_vq_state *state)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (!vnd_is_cvq(vnd, idx)) {
+		if (!vnd_data_idx(vnd, idx))
+			return -EINVAL;
+		return vnd->parent_ops->set_vq_state(vnd->parent, idx, state);
+	}
+	mutex_lock(&vnd->lock);
+	vnd->cvq.avail_index = state->split.avail_index;
+	if (vnd->cvq.ready) {
+		vnd->cvq.vring.last_avail_idx = state->split.avail_index;
+		vnd->cvq.vring.last_used_idx = state->split.avail_index;
+	}
+	mutex_unlock(&vnd->lock);
+	return 0;
+}
+
+static int vnd_get_vq_state(struct vdpa_device *vdev, u16 idx,
+			    struct vdpa_vq_state *state)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (!vnd_is_cvq(vnd, idx)) {
+		if (!vnd_data_idx(vnd, idx))
+			return -EINVAL;
+		return vnd->parent_ops->get_vq_state(vnd->parent, idx, state);
+	}
+	mutex_lock(&vnd->lock);
+	state->split.avail_index = vnd->cvq.ready ?
+				   vnd->cvq.vring.last_avail_idx :
+				   vnd->cvq.avail_index;
+	mutex_unlock(&vnd->lock);
+	return 0;
+}
+
+static int vnd_get_vendor_vq_stats(struct vdpa_device *vdev, u16 idx,
+				   struct sk_buff *msg,
+				   struct netlink_ext_ack *extack)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (vnd_is_cvq(vnd, idx))
+		return net_ctrl_vringh_fill_vstats(&vnd->ctrl, msg);
+	if (!vnd_data_idx(vnd, idx) || !vnd->parent_ops->get_vendor_vq_stats)
+		return -EOPNOTSUPP;
+	return vnd->parent_ops->get_vendor_vq_stats(vnd->parent, idx, msg,
+						    extack);
+}
+
+static struct vdpa_notification_area
+vnd_get_vq_notification(struct vdpa_device *vdev, u16 idx)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_notification_area none = {};
+
+	/* The control virtqueue has no doorbell to map. */
+	if (!vnd_data_idx(vnd, idx) || vnd_is_cvq(vnd, idx) ||
+	    !vnd->parent_ops->get_vq_notification)
+		return none;
+	return vnd->parent_ops->get_vq_notification(vnd->parent, idx);
+}
+
+static int vnd_get_vq_irq(struct vdpa_device *vdev, u16 idx)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (!vnd_data_idx(vnd, idx) || vnd_is_cvq(vnd, idx) ||
+	    !vnd->parent_ops->get_vq_irq)
+		return -EOPNOTSUPP;
+	return vnd->parent_ops->get_vq_irq(vnd->parent, idx);
+}
+
+static u16 vnd_get_vq_num_max(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	return vnd->parent_ops->get_vq_num_max(vnd->parent);
+}
+
+static u16 vnd_get_vq_size(struct vdpa_device *vdev, u16 idx)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (vnd_is_cvq(vnd, idx))
+		return min_t(u16, VDPA_NET_CVQ_NUM_MAX,
+			     vnd_get_vq_num_max(vdev));
+	if (vnd->parent_ops->get_vq_size)
+		return vnd->parent_ops->get_vq_size(vnd->parent, idx);
+	return vnd_get_vq_num_max(vdev);
+}
+
+static u32 vnd_get_vq_group(struct vdpa_device *vdev, u16 idx)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (vnd_is_cvq(vnd, idx))
+		return vnd_cvq_group(vnd);
+	if (!vnd_data_idx(vnd, idx) || !vnd->parent_ops->get_vq_group)
+		return 0;
+	return vnd->parent_ops->get_vq_group(vnd->parent, idx);
+}
+
+static int vnd_set_vq_affinity(struct vdpa_device *vdev, u16 idx,
+			       const struct cpumask *cpu_mask)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (!vnd_data_idx(vnd, idx) || vnd_is_cvq(vnd, idx) ||
+	    !vnd->parent_ops->set_vq_affinity)
+		return 0;
+	return vnd->parent_ops->set_vq_affinity(vnd->parent, idx, cpu_mask);
+}
+
+static const struct cpumask *vnd_get_vq_affinity(struct vdpa_device *vdev,
+						 u16 idx)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (!vnd_data_idx(vnd, idx) || vnd_is_cvq(vnd, idx) ||
+	    !vnd->parent_ops->get_vq_affinity)
+		return cpu_possible_mask;
+	return vnd->parent_ops->get_vq_affinity(vnd->parent, idx);
+}
+
+/* ---- device ops ---- */
+
+static u32 vnd_get_vq_align(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	return vnd->parent_ops->get_vq_align(vnd->parent);
+}
+
+/**
+ * vdpa_net_device_features - the features a frontend device offers
+ * @parent_features: the parent's device features
+ * @ctrl_ops: the parent's control command callbacks
+ * @limits: the parent's limits
+ *
+ * The parent's features without any control virtqueue feature (and
+ * without the ring features the emulated queue cannot follow), plus
+ * VIRTIO_NET_F_CTRL_VQ and what net_ctrl_features() derives from
+ * @ctrl_ops and @limits.  RSS and HASH_REPORT also need the parent's data
+ * path, so they are offered only when the parent offers them too.  For a
+ * management device's supported_features.
+ *
+ * Return: the VIRTIO_NET_F_* and VIRTIO_F_* bits.
+ */
+u64 vdpa_net_device_features(u64 parent_features,
+			     const struct net_ctrl_ops *ctrl_ops,
+			     const struct net_ctrl_limits *limits)
+{
+	u64 datapath = BIT_ULL(VIRTIO_NET_F_RSS) |
+		       BIT_ULL(VIRTIO_NET_F_HASH_REPORT);
+	u64 derived = net_ctrl_features(ctrl_ops, limits);
+
+	return (parent_features & ~VDPA_NET_CTRL_FEATURES &
+		~VDPA_NET_UNSUPPORTED & ~datapath) |
+	       (derived & ~datapath) | (derived & parent_features & datapath);
+}
+EXPORT_SYMBOL_GPL(vdpa_net_device_features);
+
+static u64 vnd_get_device_features(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	return vdpa_net_device_features(vnd->parent_ops->get_device_features(vnd->parent),
+					vnd->ctrl_ops, &vnd->ctrl.nc.limits);
+}
+
+static u64 vnd_get_backend_features(const struct vdpa_device *vdev)
+{
+	const struct vdpa_net_device *vnd =
+		container_of(vdev, struct vdpa_net_device, vdpa);
+
+	if (!vnd->parent_ops->get_backend_features)
+		return 0;
+	return vnd->parent_ops->get_backend_features(vnd->parent);
+}
+
+static int vnd_set_driver_features(struct vdpa_device *vdev, u64 features)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+	int err;
+
+	features &= vnd_get_device_features(vdev);
+	err = vnd->parent_ops->set_driver_features(vnd->parent, features &
+						   ~VDPA_NET_CTRL_FEATURES);
+	if (err)
+		return err;
+	mutex_lock(&vnd->lock);
+	vnd->features = features;
+	net_ctrl_set_features(&vnd->ctrl.nc, features);
+	vnd_publish_filter(vnd);
+	mutex_unlock(&vnd->lock);
+	return 0;
+}
+
+static u64 vnd_get_driver_features(struct vdpa_device *vdev)
+{
+	return to_vnd(vdev)->features;
+}
+
+static void vnd_set_config_cb(struct vdpa_device *vdev,
+			      struct vdpa_callback *cb)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	vnd->parent_ops->set_config_cb(vnd->parent, cb);
+}
+
+static u16 vnd_get_vq_num_min(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (!vnd->parent_ops->get_vq_num_min)
+		return 1;
+	return vnd->parent_ops->get_vq_num_min(vnd->parent);
+}
+
+static u32 vnd_get_device_id(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	return vnd->parent_ops->get_device_id(vnd->parent);
+}
+
+static u32 vnd_get_vendor_id(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	return vnd->parent_ops->get_vendor_id(vnd->parent);
+}
+
+static u8 vnd_get_status(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	return vnd->parent_ops->get_status(vnd->parent) | vnd->status;
+}
+
+static void vnd_set_status(struct vdpa_device *vdev, u8 status)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	vnd->parent_ops->set_status(vnd->parent,
+				    status & ~VIRTIO_CONFIG_S_NEEDS_RESET);
+	/* Kicks may have come before DRIVER_OK. */
+	if (status & VIRTIO_CONFIG_S_DRIVER_OK)
+		vnd_kick(vnd);
+}
+
+static int vnd_compat_reset(struct vdpa_device *vdev, u32 flags)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+	int err;
+
+	kthread_flush_work(&vnd->work);
+	if (vnd->parent_ops->compat_reset)
+		err = vnd->parent_ops->compat_reset(vnd->parent, flags);
+	else
+		err = vnd->parent_ops->reset(vnd->parent);
+	vnd_reset(vnd, flags);
+	return err;
+}
+
+static int vnd_reset_op(struct vdpa_device *vdev)
+{
+	return vnd_compat_reset(vdev, 0);
+}
+
+static int vnd_suspend(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+	int err;
+
+	if (!vnd->parent_ops->suspend)
+		return -EOPNOTSUPP;
+	mutex_lock(&vnd->lock);
+	vnd->suspended = true;
+	mutex_unlock(&vnd->lock);
+	kthread_flush_work(&vnd->work);
+	err = vnd->parent_ops->suspend(vnd->parent);
+	if (err) {
+		mutex_lock(&vnd->lock);
+		vnd->suspended = false;
+		mutex_unlock(&vnd->lock);
+	}
+	return err;
+}
+
+static int vnd_resume(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct net_ctrl_state *saved;
+	int err;
+
+	if (!vnd->parent_ops->resume)
+		return -EOPNOTSUPP;
+	saved = kmalloc(sizeof(*saved), GFP_KERNEL);
+	if (!saved)
+		return -ENOMEM;
+	err = vnd->parent_ops->resume(vnd->parent);
+	if (err)
+		goto out;
+	/* The parent may have lost what it was told: tell it again. */
+	mutex_lock(&vnd->lock);
+	net_ctrl_save(&vnd->ctrl.nc, saved);
+	err = net_ctrl_restore(&vnd->ctrl.nc, saved, vnd->ctrl_ops,
+			       vnd->parent);
+	if (err)
+		dev_warn(&vdev->dev, "replaying the control state failed: %d\n",
+			 err);
+	vnd->suspended = false;
+	mutex_unlock(&vnd->lock);
+	vnd_kick(vnd);
+out:
+	kfree(saved);
+	return err;
+}
+
+static size_t vnd_get_config_size(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	return vnd->parent_ops->get_config_size(vnd->parent);
+}
+
+static void vnd_get_config(struct vdpa_device *vdev, unsigned int offset,
+			   void *buf, unsigned int len)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	vnd->parent_ops->get_config(vnd->parent, offset, buf, len);
+}
+
+static void vnd_set_config(struct vdpa_device *vdev, unsigned int offset,
+			   const void *buf, unsigned int len)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	vnd->parent_ops->set_config(vnd->parent, offset, buf, len);
+}
+
+static u32 vnd_get_generation(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (!vnd->parent_ops->get_generation)
+		return 0;
+	return vnd->parent_ops->get_generation(vnd->parent);
+}
+
+static struct vdpa_iova_range vnd_get_iova_range(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_iova_range all = { .first = 0, .last = ULLONG_MAX };
+
+	if (!vnd->parent_ops->get_iova_range)
+		return all;
+	return vnd->parent_ops->get_iova_range(vnd->parent);
+}
+
+/* ---- DMA ops: routed per address space ---- */
+
+/* Drop the initial pass-through map before the first real one. */
+static void vnd_iotlb_claim(struct vdpa_net_device *vnd, unsigned int asid)
+{
+	if (vnd->iotlb_pt[asid]) {
+		vhost_iotlb_reset(&vnd->iotlb[asid]);
+		vnd->iotlb_pt[asid] = false;
+	}
+}
+
+static int vnd_iotlb_copy(struct vdpa_net_device *vnd, unsigned int asid,
+			  struct vhost_iotlb *from)
+{
+	struct vhost_iotlb_map *map;
+	int err = 0;
+
+	spin_lock(&vnd->iotlb_lock);
+	vhost_iotlb_reset(&vnd->iotlb[asid]);
+	vnd->iotlb_pt[asid] = false;
+	for (map = vhost_iotlb_itree_first(from, 0, ULLONG_MAX); map;
+	     map = vhost_iotlb_itree_next(map, 0, ULLONG_MAX)) {
+		err = vhost_iotlb_add_range(&vnd->iotlb[asid], map->start,
+					    map->last, map->addr, map->perm);
+		if (err) {
+			vhost_iotlb_reset(&vnd->iotlb[asid]);
+			break;
+		}
+	}
+	spin_unlock(&vnd->iotlb_lock);
+	return err;
+}
+
+static int vnd_set_map(struct vdpa_device *vdev, unsigned int asid,
+		       struct vhost_iotlb *iotlb)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+	int err;
+
+	if (asid > vnd_own_asid(vnd))
+		return -EINVAL;
+	if (asid < vnd_own_asid(vnd)) {
+		err = vnd->parent_ops->set_map(vnd->parent, asid, iotlb);
+		if (err)
+			return err;
+	}
+	/* Mirror a parent address space, or keep our own. */
+	return vnd_iotlb_copy(vnd, asid, iotlb);
+}
+
+static int vnd_dma_map(struct vdpa_device *vdev, unsigned int asid, u64 iova,
+		       u64 size, u64 pa, u32 perm, void *opaque)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+	int err;
+
+	if (asid > vnd_own_asid(vnd) || !size)
+		return -EINVAL;
+	if (asid < vnd_own_asid(vnd)) {
+		err = vnd->parent_ops->dma_map(vnd->parent, asid, iova, size,
+					       pa, perm, opaque);
+		if (err)
+			return err;
+	}
+	spin_lock(&vnd->iotlb_lock);
+	vnd_iotlb_claim(vnd, asid);
+	err = vhost_iotlb_add_range(&vnd->iotlb[asid], iova, iova + size - 1,
+				    pa, perm);
+	spin_unlock(&vnd->iotlb_lock);
+	if (err && asid < vnd_own_asid(vnd))
+		vnd->parent_ops->dma_unmap(vnd->parent, asid, iova, size);
+	return err;
+}
+
+static int vnd_dma_unmap(struct vdpa_device *vdev, unsigned int asid,
+			 u64 iova, u64 size)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+	int err;
+
+	if (asid > vnd_own_asid(vnd) || !size)
+		return -EINVAL;
+	if (asid < vnd_own_asid(vnd)) {
+		err = vnd->parent_ops->dma_unmap(vnd->parent, asid, iova, size);
+		if (err)
+			return err;
+	}
+	spin_lock(&vnd->iotlb_lock);
+	vnd_iotlb_claim(vnd, asid);
+	vhost_iotlb_del_range(&vnd->iotlb[asid], iova, iova + size - 1);
+	spin_unlock(&vnd->iotlb_lock);
+	return 0;
+}
+
+static int vnd_reset_map(struct vdpa_device *vdev, unsigned int asid)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+	int err;
+
+	if (asid > vnd_own_asid(vnd))
+		return -EINVAL;
+	if (asid < vnd_own_asid(vnd) && vnd->parent_ops->reset_map) {
+		err = vnd->parent_ops->reset_map(vnd->parent, asid);
+		if (err)
+			return err;
+	}
+	spin_lock(&vnd->iotlb_lock);
+	vnd_iotlb_reset_pt(vnd, asid);
+	spin_unlock(&vnd->iotlb_lock);
+	return 0;
+}
+
+static int vnd_set_group_asid(struct vdpa_device *vdev, unsigned int group,
+			      unsigned int asid)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (group > vnd_cvq_group(vnd) || asid > vnd_own_asid(vnd))
+		return -EINVAL;
+	if (group == vnd_cvq_group(vnd)) {
+		mutex_lock(&vnd->lock);
+		vnd->cvq.asid = asid;
+		spin_lock(&vnd->iotlb_lock);
+		vringh_set_iotlb(&vnd->cvq.vring, &vnd->iotlb[asid],
+				 &vnd->iotlb_lock);
+		spin_unlock(&vnd->iotlb_lock);
+		mutex_unlock(&vnd->lock);
+		return 0;
+	}
+	/* The frontend's own address space is for the control group only. */
+	if (asid == vnd_own_asid(vnd))
+		return -EINVAL;
+	if (!vnd->parent_ops->set_group_asid)
+		return asid ? -EINVAL : 0;
+	return vnd->parent_ops->set_group_asid(vnd->parent, group, asid);
+}
+
+static struct device *vnd_get_vq_dma_dev(struct vdpa_device *vdev, u16 idx)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	/* Direct mapping: what the driver maps, the frontend can read. */
+	if (vnd_is_cvq(vnd, idx))
+		return &vdev->dev;
+	if (vnd->parent_ops->get_vq_dma_dev)
+		return vnd->parent_ops->get_vq_dma_dev(vnd->parent, idx);
+	return vdev->dma_dev;
+}
+
+static int vnd_bind_mm(struct vdpa_device *vdev, struct mm_struct *mm)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+	int err = 0;
+
+	if (vnd->parent_ops->bind_mm)
+		err = vnd->parent_ops->bind_mm(vnd->parent, mm);
+	if (err)
+		return err;
+	mutex_lock(&vnd->lock);
+	if (vnd->mm)
+		mmdrop(vnd->mm);
+	mmgrab(mm);
+	vnd->mm = mm;
+	mutex_unlock(&vnd->lock);
+	return 0;
+}
+
+static void vnd_unbind_mm(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (vnd->parent_ops->unbind_mm)
+		vnd->parent_ops->unbind_mm(vnd->parent);
+	mutex_lock(&vnd->lock);
+	if (vnd->mm)
+		mmdrop(vnd->mm);
+	vnd->mm = NULL;
+	mutex_unlock(&vnd->lock);
+}
+
+static void vnd_free(struct vdpa_device *vdev)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+	unsigned int i;
+
+	if (vnd->worker)
+		kthread_destroy_worker(vnd->worker);
+	if (vnd->mm)
+		mmdrop(vnd->mm);
+	if (vnd->iotlb) {
+		for (i = 0; i <= vnd_own_asid(vnd); i++)
+			vhost_iotlb_reset(&vnd->iotlb[i]);
+		kfree(vnd->iotlb);
+	}
+	kfree(vnd->iotlb_pt);
+	net_ctrl_vringh_cleanup(&vnd->ctrl);
+	dev_set_drvdata(&vnd->parent->dev, NULL);
+	put_device(&vnd->parent->dev);
+}
+
+#define VDPA_NET_COMMON_OPS						\
+	.set_vq_address		= vnd_set_vq_address,			\
+	.set_vq_num		= vnd_set_vq_num,			\
+	.kick_vq		= vnd_kick_vq,				\
+	.set_vq_cb		= vnd_set_vq_cb,			\
+	.set_vq_ready		= vnd_set_vq_ready,			\
+	.get_vq_ready		= vnd_get_vq_ready,			\
+	.set_vq_state		= vnd_set_vq_state,			\
+	.get_vq_state		= vnd_get_vq_state,			\
+	.get_vendor_vq_stats	= vnd_get_vendor_vq_stats,		\
+	.get_vq_notification	= vnd_get_vq_notification,		\
+	.get_vq_irq		= vnd_get_vq_irq,			\
+	.get_vq_size		= vnd_get_vq_size,			\
+	.get_vq_align		= vnd_get_vq_align,			\
+	.get_vq_group		= vnd_get_vq_group,			\
+	.get_device_features	= vnd_get_device_features,		\
+	.get_backend_features	= vnd_get_backend_features,		\
+	.set_driver_features	= vnd_set_driver_features,		\
+	.get_driver_features	= vnd_get_driver_features,		\
+	.set_config_cb		= vnd_set_config_cb,			\
+	.get_vq_num_max		= vnd_get_vq_num_max,			\
+	.get_vq_num_min		= vnd_get_vq_num_min,			\
+	.get_device_id		= vnd_get_device_id,			\
+	.get_vendor_id		= vnd_get_vendor_id,			\
+	.get_status		= vnd_get_status,			\
+	.set_status		= vnd_set_status,			\
+	.reset			= vnd_reset_op,				\
+	.compat_reset		= vnd_compat_reset,			\
+	.suspend		= vnd_suspend,				\
+	.resume			= vnd_resume,				\
+	.get_config_size	= vnd_get_config_size,			\
+	.get_config		= vnd_get_config,			\
+	.set_config		= vnd_set_config,			\
+	.get_generation		= vnd_get_generation,			\
+	.get_iova_range		= vnd_get_iova_range,			\
+	.set_vq_affinity	= vnd_set_vq_affinity,			\
+	.get_vq_affinity	= vnd_get_vq_affinity,			\
+	.reset_map		= vnd_reset_map,			\
+	.set_group_asid		= vnd_set_group_asid,			\
+	.get_vq_dma_dev		= vnd_get_vq_dma_dev,			\
+	.bind_mm		= vnd_bind_mm,				\
+	.unbind_mm		= vnd_unbind_mm,			\
+	.free			= vnd_free
+
+/* For parents that take maps one range at a time. */
+static const struct vdpa_config_ops vdpa_net_dma_ops = {
+	VDPA_NET_COMMON_OPS,
+	.dma_map		= vnd_dma_map,
+	.dma_unmap		= vnd_dma_unmap,
+};
+
+/* For parents that take a whole IOTLB at once. */
+static const struct vdpa_config_ops vdpa_net_batch_ops = {
+	VDPA_NET_COMMON_OPS,
+	.set_map		= vnd_set_map,
+};
+
+/**
+ * vdpa_net_device_alloc - wrap a net parent into a device with a CVQ
+ * @parent: the parent's vdpa_device, allocated with vdpa_alloc_device()
+ *	and set up, with the data virtqueues only; not registered
+ * @ctrl_ops: the parent's control command callbacks, called with @parent
+ *	as their priv argument; see struct net_ctrl_ops
+ * @limits: what the parent can hold (max_vq_pairs: its data virtqueue
+ *	pairs)
+ * @name: the device name, as for vdpa_alloc_device()
+ *
+ * Allocates the frontend device.  It takes over the reference to @parent,
+ * which it drops when it is released; on error the caller keeps it.  The
+ * parent's config space must be set up: the frontend reads the MAC from
+ * it at every reset.  The parent must translate its
+ * addresses itself, with set_map or dma_map (an on-chip IOMMU, or a
+ * software one): parents behind the platform IOMMU are not supported.
+ *
+ * Context: process context; may sleep.
+ * Return: the device, or an ERR_PTR(): -EOPNOTSUPP for a parent without
+ * set_map and dma_map, -EINVAL for bad limits, -ENOMEM.
+ */
+struct vdpa_net_device *
+vdpa_net_device_alloc(struct vdpa_device *parent,
+		      const struct net_ctrl_ops *ctrl_ops,
+		      const struct net_ctrl_limits *limits, const char *name)
+{
+	const struct vdpa_config_ops *pops = parent->config;
+	const struct vdpa_config_ops *ops;
+	struct vdpa_net_device *vnd;
+	struct vdpa_device *vdev;
+	unsigned int i;
+	int err;
+
+	if (pops->dma_map)
+		ops = &vdpa_net_dma_ops;
+	else if (pops->set_map)
+		ops = &vdpa_net_batch_ops;
+	else
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!limits->max_vq_pairs)
+		return ERR_PTR(-EINVAL);
+
+	vdev = __vdpa_alloc_device(parent->dev.parent, ops,
+				   parent->ngroups + 1, parent->nas + 1,
+				   sizeof(*vnd), name, parent->use_va);
+	if (IS_ERR(vdev))
+		return ERR_CAST(vdev);
+	vnd = to_vnd(vdev);
+	vnd->parent = parent;
+	vnd->parent_ops = pops;
+	vnd->ctrl_ops = ctrl_ops;
+	mutex_init(&vnd->lock);
+	spin_lock_init(&vnd->iotlb_lock);
+	spin_lock_init(&vnd->filter_lock);
+	kthread_init_work(&vnd->work, vnd_work);
+	dev_set_drvdata(&parent->dev, vnd);
+
+	/*
+	 * The control virtqueue is mapped through the frontend's device,
+	 * which has no IOMMU: the driver's DMA addresses are physical.
+	 */
+	vdev->dev.dma_mask = &vdev->dev.coherent_dma_mask;
+	err = dma_set_mask_and_coherent(&vdev->dev, DMA_BIT_MASK(64));
+	if (err)
+		goto err;
+	/* A software parent's DMA device is its own, unregistered, device. */
+	vdev->dma_dev = parent->dma_dev == &parent->dev ? &vdev->dev :
+			parent->dma_dev;
+	vdev->mdev = parent->mdev;
+
+	err = -ENOMEM;
+	vnd->iotlb = kcalloc(parent->nas + 1, sizeof(*vnd->iotlb), GFP_KERNEL);
+	vnd->iotlb_pt = kcalloc(parent->nas + 1, sizeof(*vnd->iotlb_pt),
+				GFP_KERNEL);
+	if (!vnd->iotlb || !vnd->iotlb_pt)
+		goto err;
+	for (i = 0; i <= parent->nas; i++) {
+		vhost_iotlb_init(&vnd->iotlb[i], max_iotlb_entries, 0);
+		vnd_iotlb_reset_pt(vnd, i);
+	}
+
+	err = net_ctrl_vringh_init(&vnd->ctrl, name ? name : dev_name(&vdev->dev),
+				   limits, &vnd->lock);
+	if (err)
+		goto err;
+
+	vnd->worker = kthread_create_worker(0, "vdpa-net cvq: %s",
+					    dev_name(&vdev->dev));
+	if (IS_ERR(vnd->worker)) {
+		err = PTR_ERR(vnd->worker);
+		vnd->worker = NULL;
+		goto err;
+	}
+	vnd_reset(vnd, 0);
+	return vnd;
+
+err:
+	/* The release drops a reference to the parent: the caller keeps its. */
+	get_device(&parent->dev);
+	put_device(&vdev->dev);
+	return ERR_PTR(err);
+}
+EXPORT_SYMBOL_GPL(vdpa_net_device_alloc);
+
+/**
+ * _vdpa_net_register_device - register a frontend device on the vdpa bus
+ * @vnd: the device from vdpa_net_device_alloc()
+ *
+ * As _vdpa_register_device(), from a management device's dev_add(): the
+ * device gets the parent's data virtqueues plus the control virtqueue.
+ * The management device's dev_del() unregisters it with
+ * _vdpa_unregister_device() like any vdpa device.
+ *
+ * Context: process context, with the vdpa device lock held by the vdpa
+ * netlink core (the dev_add() callback).
+ * Return: 0 or a negative errno.
+ */
+int _vdpa_net_register_device(struct vdpa_net_device *vnd)
+{
+	return _vdpa_register_device(&vnd->vdpa, 2 * vnd_max_pairs(vnd) + 1);
+}
+EXPORT_SYMBOL_GPL(_vdpa_net_register_device);
+
+/**
+ * vdpa_net_parent - the parent device behind a frontend device
+ * @vdev: a device registered with _vdpa_net_register_device()
+ *
+ * For management device callbacks, which are given the registered device.
+ *
+ * Return: the parent's vdpa_device.
+ */
+struct vdpa_device *vdpa_net_parent(struct vdpa_device *vdev)
+{
+	return to_vnd(vdev)->parent;
+}
+EXPORT_SYMBOL_GPL(vdpa_net_parent);
+
+/**
+ * vdpa_net_rx_accept - whether the device's receive filter takes a frame
+ * @parent: the parent's vdpa_device
+ * @frame: the frame, from its Ethernet header
+ * @len: bytes at @frame
+ *
+ * For software parents that filter in their data path: answers from the
+ * receive modes, MAC tables and VLAN filter the driver set, as of the
+ * last completed control command.  See net_ctrl_rx_accept().
+ *
+ * Context: any context; takes a spinlock.
+ * Return: true to deliver the frame.
+ */
+bool vdpa_net_rx_accept(struct vdpa_device *parent, const void *frame,
+			size_t len)
+{
+	struct vdpa_net_device *vnd = dev_get_drvdata(&parent->dev);
+	unsigned long flags;
+	bool ok;
+
+	if (!vnd)
+		return true;
+	spin_lock_irqsave(&vnd->filter_lock, flags);
+	ok = net_ctrl_rx_accept(&vnd->filter, frame, len);
+	spin_unlock_irqrestore(&vnd->filter_lock, flags);
+	return ok;
+}
+EXPORT_SYMBOL_GPL(vdpa_net_rx_accept);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vDPA net frontend with an emulated control virtqueue");

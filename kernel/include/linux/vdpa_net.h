@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vdpa_net_device: a vDPA frontend that adds an emulated control
+ * virtqueue to a virtio-net parent that has none.
+ *
+ * The parent allocates and sets up an ordinary vdpa_device for its data
+ * virtqueues (never registered), then hands it to vdpa_net_device_alloc()
+ * with its control command callbacks (struct net_ctrl_ops) and limits.
+ * The frontend registers a vdpa_device of its own on the vdpa bus: it has
+ * one more virtqueue (the control virtqueue, at the index the spec gives
+ * it), one more virtqueue group holding that queue alone and one more
+ * address space.  It handles every op that concerns the control
+ * virtqueue, its group, its address space and its DMA, and forwards the
+ * rest to the parent, which never sees a control virtqueue, a control
+ * feature bit or the extra address space.
+ */
+#ifndef _LINUX_VDPA_NET_H
+#define _LINUX_VDPA_NET_H
+
+#include <linux/kthread.h>
+#include <linux/mutex.h>
+#include <linux/net_ctrl_vringh.h>
+#include <linux/spinlock.h>
+#include <linux/vdpa.h>
+#include <linux/vhost_iotlb.h>
+#include <linux/vringh.h>
+
+/* The default size of the emulated control virtqueue. */
+#define VDPA_NET_CVQ_NUM_MAX	256
+
+/**
+ * struct vdpa_net_cvq - the emulated control virtqueue
+ * @vring: the ring, through vringh
+ * @desc_addr: descriptor area address
+ * @driver_addr: driver area address
+ * @device_addr: device area address
+ * @num: queue size
+ * @avail_index: next available index, as set by set_vq_state
+ * @ready: the driver enabled the queue
+ * @cb: the driver's used buffer notification
+ * @asid: the address space the control virtqueue group is attached to
+ */
+struct vdpa_net_cvq {
+	struct vringh vring;
+	u64 desc_addr;
+	u64 driver_addr;
+	u64 device_addr;
+	u32 num;
+	u16 avail_index;
+	bool ready;
+	struct vdpa_callback cb;
+	unsigned int asid;
+};
+
+/**
+ * struct vdpa_net_device - a virtio-net vDPA device with an emulated CVQ
+ * @vdpa: the device registered on the vdpa bus
+ * @parent: the parent's device, which has the data virtqueues
+ * @parent_ops: the parent's config ops
+ * @ctrl_ops: the parent's control command callbacks
+ * @ctrl: the control virtqueue library context (state and counters)
+ * @cvq: the control virtqueue
+ * @iotlb: one IOTLB per address space: the mirrors of the parent's
+ *	address spaces, then the control virtqueue's own
+ * @iotlb_pt: the IOTLB is the initial pass-through map (no map was set)
+ * @iotlb_lock: protects @iotlb against the control virtqueue's reads
+ * @lock: serializes the control virtqueue against reset, status, map and
+ *	address space changes
+ * @worker: runs the control virtqueue
+ * @work: the control virtqueue work
+ * @filter: a copy of @ctrl's state published for net_ctrl_rx_accept()
+ * @filter_lock: protects @filter
+ * @mm: the address space bound with bind_mm() (use_va parents)
+ * @features: the negotiated features, control features included
+ * @status: the device status bits the frontend adds (NEEDS_RESET)
+ * @suspended: the device is suspended
+ */
+struct vdpa_net_device {
+	struct vdpa_device vdpa;
+	struct vdpa_device *parent;
+	const struct vdpa_config_ops *parent_ops;
+	const struct net_ctrl_ops *ctrl_ops;
+	struct net_ctrl_vringh ctrl;
+	struct vdpa_net_cvq cvq;
+	struct vhost_iotlb *iotlb;
+	bool *iotlb_pt;
+	spinlock_t iotlb_lock;	/* the IOTLBs, see above */
+	struct mutex lock;	/* the control virtqueue, see above */
+	struct kthread_worker *worker;
+	struct kthread_work work;
+	struct net_ctrl filter;
+	spinlock_t filter_lock;	/* @filter */
+	struct mm_struct *mm;
+	u64 features;
+	u8 status;
+	bool suspended;
+};
+
+struct vdpa_net_device *
+vdpa_net_device_alloc(struct vdpa_device *parent,
+		      const struct net_ctrl_ops *ctrl_ops,
+		      const struct net_ctrl_limits *limits, const char *name);
+int _vdpa_net_register_device(struct vdpa_net_device *vnd);
+struct vdpa_device *vdpa_net_parent(struct vdpa_device *vdev);
+u64 vdpa_net_device_features(u64 parent_features,
+			     const struct net_ctrl_ops *ctrl_ops,
+			     const struct net_ctrl_limits *limits);
+bool vdpa_net_rx_accept(struct vdpa_device *parent, const void *frame,
+			size_t len);
+
+#endif /* _LINUX_VDPA_NET_H */
