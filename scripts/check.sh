@@ -60,6 +60,15 @@ else
 fi
 kernel=$kbuild/arch/x86/boot/bzImage
 
+step "every commit of the series builds (bisectability)"
+while read -r verdict rest; do
+	case $verdict in
+	PASS) ok "bisect-build $rest" ;;
+	FAIL) ko "bisect-build $rest" ;;
+	*) echo "$verdict $rest" ;;
+	esac
+done < <(./scripts/bisect-build.sh)
+
 if [ -x scripts/build-mlx5.sh ]; then
 	step "mlx5_vnet object build"
 	if ./scripts/build-mlx5.sh "$work/linux" "$work/build-mlx5" >"$log/mlx5.log" 2>&1; then
@@ -102,6 +111,24 @@ if ./scripts/qemu-run.sh "$kernel" "$work/initramfs.cpio" e2e "$log/e2e" "${E2E_
 	done < <(grep '^@@TEST ' "$log/e2e/results.log" | tr -d '\r')
 else
 	ko "e2e (guest did not finish)"
+fi
+
+# The driver busy-waits for each command with cond_resched(): one vCPU
+# without preemption is where a device that defers its work livelocks it.
+if [ "${LIVELOCK_CHECK:-1}" = 1 ]; then
+	step "guest e2e suite on 1 vCPU, PREEMPT_NONE"
+	if ./scripts/build-kernel.sh "$work/linux" "$work/build-none" none >"$log/build-none.log" 2>&1; then
+		if SMP=1 ./scripts/qemu-run.sh "$work/build-none/arch/x86/boot/bzImage" "$work/initramfs.cpio" e2e "$log/e2e-1cpu" "${E2E_TIMEOUT:-900}"; then
+			np=$(grep -c '^@@TEST PASS' "$log/e2e-1cpu/results.log"); nf=$(grep -c '^@@TEST FAIL' "$log/e2e-1cpu/results.log")
+			grep '^@@TEST FAIL' "$log/e2e-1cpu/results.log" | sed 's/^/    /'
+			if [ "$nf" = 0 ] && [ "$np" -gt 0 ]; then ok "e2e-1cpu-preempt-none ($np expectations met)"; else
+				ko "e2e-1cpu-preempt-none ($nf of $((np + nf)) expectations not met)"; fi
+		else
+			ko "e2e-1cpu-preempt-none (guest did not finish: livelock or crash)"
+		fi
+	else
+		tail -n 20 "$log/build-none.log"; ko "kernel-build-preempt-none"
+	fi
 fi
 
 step "checkpatch --strict over the exported series"

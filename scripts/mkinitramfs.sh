@@ -42,6 +42,13 @@ for c in "$top"/guest/tools/*.c; do
 	cp "$tools/$name" "$root/bin/"
 done
 
+# An out-of-tree module for the guest (scripts/bench.sh), when BENCH_KO
+# names one.
+if [ -f "${BENCH_KO:-}" ]; then
+	mkdir -p "$root/lib/modules"
+	cp "$BENCH_KO" "$root/lib/modules/"
+fi
+
 cp "$top/guest/init" "$root/init"
 chmod +x "$root/init"
 cp "$top"/guest/tests/* "$root/tests/"

@@ -44,7 +44,7 @@ vdpa dev vstats show $DEV qidx "$(cvq_idx)" >/tmp/vhost_live.vstats 2>&1 || exit
 cvq_stats >/tmp/vhost_live.cvq
 vdpa dev config show $DEV 2>&1 | tr -s ' \n' ' ' >/tmp/vhost_live.config
 EOS
-rm -f /tmp/vhost_live.*[a-z]
+rm -f /tmp/vhost_live.vstats /tmp/vhost_live.cvq /tmp/vhost_live.config
 
 # The tool bounds every wait itself; timeout is the last resort.
 timeout 240 /bin/vhost_cvq -x "sh /tmp/vhost_live.sh" "$VDEV" >/tmp/vhost_cvq.out 2>/tmp/vhost_cvq.err

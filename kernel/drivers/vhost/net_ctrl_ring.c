@@ -105,6 +105,7 @@ static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 	};
 	size_t rlen, wlen, want, out;
 	u16 head = vrh->vring.num;
+	bool unmapped;
 	int class = -1, cmd = -1;
 	ssize_t got;
 	int err;
@@ -141,7 +142,9 @@ static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 	if (got >= 2)
 		cmd = ctx->buf[1];
 
-	if (got < 0 || got != want)
+	/* A buffer vringh cannot translate shows up as a short read. */
+	unmapped = got < 0 || got != want;
+	if (unmapped)
 		res.reason = "unreadable command";
 	else if (rlen > NET_CTRL_MAX_CMD_LEN)
 		res.reason = "command too long";
@@ -160,6 +163,8 @@ static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 		got = io->push(vrh, &ctx->wiov, ctx->result, 1 + res.len);
 		if (got > 0)
 			out = got;
+		if (got != 1 + res.len)
+			unmapped = true;
 		if (got != 1 + res.len && res.ack == VIRTIO_NET_OK) {
 			/* The state changed but the driver cannot know. */
 			res.ack = VIRTIO_NET_ERR;
@@ -168,7 +173,7 @@ static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 	}
 	io->complete(vrh, head, out);
 
-	net_ctrl_count(ctx, class, res.ack, !wlen, false);
+	net_ctrl_count(ctx, class, res.ack, !wlen, unmapped);
 	trace_net_ctrl_cmd(ctx->name, class, cmd, rlen, res.ack, res.reason);
 	return 1;
 }

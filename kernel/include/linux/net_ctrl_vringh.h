@@ -275,7 +275,8 @@ struct sk_buff;
  * @ok: commands answered VIRTIO_NET_OK, by class
  * @err: commands answered VIRTIO_NET_ERR, by class
  * @no_ack: chains completed without an ack, as they had no writable byte
- * @bad_chain: chains vringh could not map, completed with length 0
+ * @bad_chain: chains vringh could not map (completed with length 0) or
+ *	whose buffers it could not translate
  * @ring_errors: times the ring itself was found broken
  */
 struct net_ctrl_stats {

@@ -1,0 +1,61 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Benchmarks (cvq.mode=bench), for scripts/bench.sh.  Every figure goes to
+# fd 3 as "@@BENCH key=value", every command that produced figures as
+# "@@BENCHCMD command"; a step that fails is a "@@TEST FAIL" line.
+#
+#  1. In-kernel (patched kernel only): load /lib/modules/net_ctrl_bench.ko,
+#     which runs a restore-shaped burst through net_ctrl_vringh and through
+#     bare vringh calls and prints "net_ctrl_bench: key=value" lines.
+#  2. End to end: mac_lat on the virtio_net netdev of a vdpasim_net device
+#     bound to virtio_vdpa: SIOCSIFHWADDR round trips through the CVQ.
+#
+# Knobs on the kernel command line: cvq.bench_n= (timed MAC changes,
+# default 2000), cvq.bench_warmup= (default 200), cvq.bench_reps= (bursts
+# per side in the module, default 15).
+. /tests/lib.sh
+
+arg() { sed -n "s/.*cvq\.$1=\([0-9]*\).*/\1/p" /proc/cmdline; }
+N=$(arg bench_n); N=${N:-2000}
+WARMUP=$(arg bench_warmup); WARMUP=${WARMUP:-200}
+REPS=$(arg bench_reps); REPS=${REPS:-15}
+
+bench() { echo "@@BENCH $1" >&3; echo "BENCH $1"; }
+benchcmd() { echo "@@BENCHCMD $*" >&3; echo "BENCHCMD $*"; }
+
+say "== bench =="
+KO=/lib/modules/net_ctrl_bench.ko
+if [ -f $KO ]; then
+	benchcmd "insmod $KO reps=$REPS"
+	if insmod $KO reps="$REPS"; then
+		dmesg | sed -n 's/.*net_ctrl_bench: \([a-z0-9_]*=[0-9.]*\)$/\1/p' |
+			while read -r kv; do bench "$kv"; done
+		rmmod net_ctrl_bench 2>/dev/null
+		pass bench-inkernel
+	else
+		fail bench-inkernel "insmod failed: $(dmesg | grep net_ctrl_bench | tail -n 1)"
+	fi
+else
+	say "no $KO: in-kernel bench skipped (pristine kernel)"
+fi
+
+if ! setup_virtio_vdpa; then
+	fail bench-e2e-probe "no netdev for $DEV"
+	exit 0
+fi
+feat=$(vdpa dev config show $DEV | sed -n 's/.*negotiated_features //p')
+case " $feat " in
+*" CTRL_MAC_ADDR "*) bench mac_set_ctrl_mac_addr=1 ;;
+*) bench mac_set_ctrl_mac_addr=0; fail bench-e2e-feature "CTRL_MAC_ADDR not negotiated: $feat" ;;
+esac
+# Link down: no address-change side traffic (IPv6 addrconf, MLD, rx mode
+# updates) between the timed calls.
+ip link set "$NETDEV" down
+benchcmd "mac_lat $NETDEV $N $WARMUP  # $NETDEV: virtio_net on vdpasim_net via virtio_vdpa, link down"
+if /bin/mac_lat "$NETDEV" "$N" "$WARMUP" >/tmp/mac_lat.out 2>/tmp/mac_lat.err; then
+	while read -r kv; do bench "$kv"; done </tmp/mac_lat.out
+	pass bench-e2e
+else
+	fail bench-e2e "mac_lat: $(tail -n 1 /tmp/mac_lat.err)"
+fi
+teardown
