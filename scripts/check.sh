@@ -113,6 +113,19 @@ else
 	ko "e2e (guest did not finish)"
 fi
 
+step "guest vhost-vdpa suite (a userspace client, as a VMM would)"
+if ./scripts/qemu-run.sh "$kernel" "$work/initramfs.cpio" vhost "$log/vhost" "${E2E_TIMEOUT:-900}"; then
+	while read -r tag verdict name detail; do
+		case $verdict in
+		PASS) ok "$name" ;;
+		FAIL) ko "$name: $detail" ;;
+		SKIP) sk "$name: $detail" ;;
+		esac
+	done < <(grep '^@@TEST ' "$log/vhost/results.log" | tr -d '\r')
+else
+	ko "vhost (guest did not finish)"
+fi
+
 # The driver busy-waits for each command with cond_resched(): one vCPU
 # without preemption is where a device that defers its work livelocks it.
 if [ "${LIVELOCK_CHECK:-1}" = 1 ]; then
