@@ -100,31 +100,27 @@ if [ -s config/kunit-suites ]; then
 		ko "kunit ($np passed, $nf failed, missing suites:${missing:- none}, parse rc=$krc)"; fi
 fi
 
+# guest_suite MODE PREFIX: boot the guest suite MODE, one result per
+# @@TEST line of its results channel, names prefixed with PREFIX.
+guest_suite() {
+	if ./scripts/qemu-run.sh "$kernel" "$work/initramfs.cpio" "$1" "$log/$1" "${E2E_TIMEOUT:-900}"; then
+		while read -r tag verdict name detail; do
+			case $verdict in
+			PASS) ok "$2$name" ;;
+			FAIL) ko "$2$name: $detail" ;;
+			SKIP) sk "$2$name: $detail" ;;
+			esac
+		done < <(grep '^@@TEST ' "$log/$1/results.log" | tr -d '\r')
+	else
+		ko "$1 (guest did not finish)"
+	fi
+}
+
 step "guest e2e suite (virtio_vdpa)"
-if ./scripts/qemu-run.sh "$kernel" "$work/initramfs.cpio" e2e "$log/e2e" "${E2E_TIMEOUT:-900}"; then
-	while read -r tag verdict name detail; do
-		case $verdict in
-		PASS) ok "e2e/$name" ;;
-		FAIL) ko "e2e/$name: $detail" ;;
-		SKIP) sk "e2e/$name: $detail" ;;
-		esac
-	done < <(grep '^@@TEST ' "$log/e2e/results.log" | tr -d '\r')
-else
-	ko "e2e (guest did not finish)"
-fi
+guest_suite e2e e2e/
 
 step "guest vhost-vdpa suite (a userspace client, as a VMM would)"
-if ./scripts/qemu-run.sh "$kernel" "$work/initramfs.cpio" vhost "$log/vhost" "${E2E_TIMEOUT:-900}"; then
-	while read -r tag verdict name detail; do
-		case $verdict in
-		PASS) ok "$name" ;;
-		FAIL) ko "$name: $detail" ;;
-		SKIP) sk "$name: $detail" ;;
-		esac
-	done < <(grep '^@@TEST ' "$log/vhost/results.log" | tr -d '\r')
-else
-	ko "vhost (guest did not finish)"
-fi
+guest_suite vhost ""
 
 # The driver busy-waits for each command with cond_resched(): one vCPU
 # without preemption is where a device that defers its work livelocks it.

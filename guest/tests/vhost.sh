@@ -3,7 +3,7 @@
 # vhost suite: a vdpasim_net device bound to vhost_vdpa, its control
 # virtqueue driven from userspace by /bin/vhost_cvq the way a VMM with a
 # shadow CVQ does (CVQ group in its own address space, IOTLB v2 batches).
-# Every PASS/FAIL line of the tool becomes a vhost/* expectation.
+# Every PASS/FAIL/SKIP line of the tool becomes a vhost/* result.
 . /tests/lib.sh
 
 VDEV=
@@ -53,6 +53,7 @@ while IFS= read -r line; do
 	case "$line" in
 	"PASS "*) n=${line#PASS }; pass "vhost/$n" ;;
 	"FAIL "*) n=${line#FAIL }; fail "vhost/${n%%: *}" "${n#*: }" ;;
+	"SKIP "*) n=${line#SKIP }; skip "vhost/${n%%: *}" "${n#*: }" ;;
 	"INFO "*) report "vhost_cvq: ${line#INFO }" ;;
 	*) [ -n "$line" ] && say "vhost_cvq: $line" ;;
 	esac

@@ -185,6 +185,9 @@ static const char *nc_vlan(struct nc_cmd *c)
 	vid = get_unaligned_le16(c->data);
 	if (vid >= NET_CTRL_VLAN_N)
 		return NC_E_VID;
+	/* Adding a member or removing a stranger changes nothing. */
+	if (add == test_bit(vid, c->nc->state.vlans))
+		return NULL;
 	if (add)
 		err = c->ops->vlan_add ? c->ops->vlan_add(c->priv, vid) : 0;
 	else

@@ -699,6 +699,40 @@ static void net_ctrl_test_misplaced_ack(struct kunit *test)
 	fake_cvq_free(q);
 }
 
+/* INDIRECT with NEXT pointing back at itself: a loop vringh must catch. */
+static void net_ctrl_test_indirect_loop(struct kunit *test)
+{
+	struct fake_cvq *q = fake_cvq_new(test, false);
+	struct vring_desc *table;
+	u8 cmd[] = { VIRTIO_NET_CTRL_ANNOUNCE, VIRTIO_NET_CTRL_ANNOUNCE_ACK };
+	struct seg s = { cmd, sizeof(cmd) };
+	u16 id;
+	u32 len;
+	u8 ack;
+
+	table = kunit_kzalloc(test, sizeof(*table), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, table);
+	fill_desc(q, table, &s, true, 0);
+	s = (struct seg){ table, sizeof(*table) };
+	/* Descriptor 1 (vringh reads next == 0 after a table as "done"). */
+	fill_desc(q, &q->vr.desc[1], &s, false, 1);
+	q->vr.desc[1].flags = (__force __virtio16)
+		cpu_to_le16(VRING_DESC_F_INDIRECT | VRING_DESC_F_NEXT);
+	q->vr.avail->ring[0] = (__force __virtio16)cpu_to_le16(1);
+	q->avail_idx = 1;
+	q->next_desc = 2;
+	q->vr.avail->idx = (__force __virtio16)cpu_to_le16(1);
+
+	KUNIT_EXPECT_EQ(test, fake_handle(q, 16), 1);
+	KUNIT_ASSERT_TRUE(test, fake_used(q, &id, &len));
+	KUNIT_EXPECT_EQ(test, id, 1);
+	KUNIT_EXPECT_EQ(test, len, 0);
+	KUNIT_EXPECT_EQ(test, q->ctx.stats.bad_chain, 1);
+	fake_send(test, q, cmd, sizeof(cmd), LAYOUT_LINUX, &ack, NULL, 0);
+	KUNIT_EXPECT_EQ(test, ack, VIRTIO_NET_OK);
+	fake_cvq_free(q);
+}
+
 static void net_ctrl_test_short_result(struct kunit *test)
 {
 	struct fake_cvq *q = fake_cvq_new(test, false);
@@ -940,6 +974,7 @@ static struct kunit_case net_ctrl_vringh_cases[] = {
 	KUNIT_CASE_PARAM(net_ctrl_test_cmd, cmd_gen_params),
 	KUNIT_CASE(net_ctrl_test_no_ack),
 	KUNIT_CASE(net_ctrl_test_misplaced_ack),
+	KUNIT_CASE(net_ctrl_test_indirect_loop),
 	KUNIT_CASE(net_ctrl_test_short_result),
 	KUNIT_CASE(net_ctrl_test_oversize),
 	KUNIT_CASE(net_ctrl_test_budget),

@@ -1,0 +1,1743 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for vdpa_net_device.
+ *
+ * A fake virtio-net parent, allocated with vdpa_alloc_device() and never
+ * registered, records every op the frontend forwards to it.  The tests
+ * call the frontend's config ops directly (the frontend is not registered
+ * on the vdpa bus either) and check what the parent saw: the virtqueue
+ * index mapping, the group and address space routing, the mirrors of the
+ * parent's maps, the feature filtering, reset and suspend.  End to end, a
+ * fake driver posts control commands on a split control virtqueue in
+ * kernel memory and the frontend's worker answers them.
+ */
+
+#include <kunit/device.h>
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/if_ether.h>
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/vdpa.h>
+#include <linux/vdpa_net.h>
+#include <linux/vhost_iotlb.h>
+#include <linux/virtio_net.h>
+#include <linux/virtio_ring.h>
+#include <uapi/linux/virtio_config.h>
+
+#define F(x)		BIT_ULL(VIRTIO_NET_F_##x)
+#define VF(x)		BIT_ULL(VIRTIO_F_##x)
+
+/*
+ * What the fake parent offers: data path features, control features the
+ * frontend must take over, and ring features its control virtqueue
+ * cannot follow.
+ */
+#define FP_FEATURES	(VF(VERSION_1) | VF(ACCESS_PLATFORM) | F(MAC) | \
+			 F(CSUM) | F(GUEST_CSUM) | F(MRG_RXBUF) | F(STATUS) | \
+			 F(CTRL_VQ) | F(CTRL_RX) | F(CTRL_VLAN) | \
+			 F(GUEST_ANNOUNCE) | F(MQ) | F(RSS) | F(HASH_REPORT) | \
+			 VF(RING_PACKED) | VF(NOTIFICATION_DATA))
+/* The part of FP_FEATURES the frontend offers unchanged. */
+#define DATA_FEATURES	(VF(VERSION_1) | VF(ACCESS_PLATFORM) | F(MAC) | \
+			 F(CSUM) | F(GUEST_CSUM) | F(MRG_RXBUF) | F(STATUS))
+/* Every feature that only means something with a control virtqueue. */
+#define CTRL_FEATURES	(F(CTRL_VQ) | F(CTRL_RX) | F(CTRL_VLAN) | \
+			 F(GUEST_ANNOUNCE) | F(MQ) | F(CTRL_MAC_ADDR) | \
+			 F(CTRL_GUEST_OFFLOADS) | F(CTRL_RX_EXTRA) | F(RSS) | \
+			 F(NOTF_COAL) | F(VQ_NOTF_COAL) | F(DEVICE_STATS))
+
+#define FP_NUM_MAX	1024
+#define FP_NOTIFY_BASE	0xfe000000UL
+#define S_FEATURES_OK	(VIRTIO_CONFIG_S_ACKNOWLEDGE | \
+			 VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK)
+
+static const u8 fp_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0xaa, 0xbb, 0xcc };
+
+/* ---- the fake parent ---- */
+
+enum fp_op {
+	FP_SET_VQ_ADDRESS,
+	FP_SET_VQ_NUM,
+	FP_KICK_VQ,
+	FP_SET_VQ_CB,
+	FP_SET_VQ_READY,
+	FP_GET_VQ_READY,
+	FP_SET_VQ_STATE,
+	FP_GET_VQ_STATE,
+	FP_GET_VQ_GROUP,
+	FP_GET_VQ_NOTIFICATION,
+	FP_SET_FEATURES,
+	FP_SET_STATUS,
+	FP_RESET,
+	FP_COMPAT_RESET,
+	FP_SUSPEND,
+	FP_RESUME,
+	FP_DMA_MAP,
+	FP_DMA_UNMAP,
+	FP_SET_MAP,
+	FP_RESET_MAP,
+	FP_SET_GROUP_ASID,
+	FP_MAC_ADDR_SET,
+	FP_VQ_PAIRS_SET,
+	FP_RSS_SET,
+	FP_NUM
+};
+
+/* The vq ops: each of them must only ever see the parent's indexes. */
+static const enum fp_op fp_vq_ops[] = {
+	FP_SET_VQ_ADDRESS, FP_SET_VQ_NUM, FP_KICK_VQ, FP_SET_VQ_CB,
+	FP_SET_VQ_READY, FP_GET_VQ_READY, FP_SET_VQ_STATE, FP_GET_VQ_STATE,
+	FP_GET_VQ_GROUP, FP_GET_VQ_NOTIFICATION,
+};
+
+struct fake_parent {
+	struct vdpa_device vdpa;	/* first: vdpa_alloc_device() */
+	u16 pairs;
+	u64 features;
+	u64 driver_features;
+	u8 status;
+	struct virtio_net_config config;
+	unsigned int calls[FP_NUM];
+	u64 vq_seen;		/* the vq indexes the parent was given */
+	unsigned int bad_idx;	/* vq ops with an index it does not have */
+	u64 ready;		/* set_vq_ready, by index */
+	u16 avail[8];		/* set_vq_state, by index */
+	int fail;		/* returned by the ops that may fail */
+	/* the last map op */
+	unsigned int map_asid;
+	u64 map_start;
+	u64 map_last;
+	u64 map_addr;
+	u32 map_perm;
+	unsigned int map_entries;
+	/* the last set_group_asid and compat_reset */
+	unsigned int group;
+	unsigned int asid;
+	u32 reset_flags;
+	/* the control callbacks */
+	u8 mac[ETH_ALEN];
+	u16 vq_pairs;
+	bool *released;
+};
+
+static struct fake_parent *to_fp(struct vdpa_device *vdev)
+{
+	return container_of(vdev, struct fake_parent, vdpa);
+}
+
+static void fp_vq(struct fake_parent *fp, enum fp_op op, u16 idx)
+{
+	fp->calls[op]++;
+	if (idx < 2 * fp->pairs)
+		fp->vq_seen |= BIT_ULL(idx);
+	else
+		fp->bad_idx++;
+}
+
+static int fp_set_vq_address(struct vdpa_device *vdev, u16 idx, u64 desc,
+			     u64 driver, u64 device)
+{
+	fp_vq(to_fp(vdev), FP_SET_VQ_ADDRESS, idx);
+	return 0;
+}
+
+static void fp_set_vq_num(struct vdpa_device *vdev, u16 idx, u32 num)
+{
+	fp_vq(to_fp(vdev), FP_SET_VQ_NUM, idx);
+}
+
+static void fp_kick_vq(struct vdpa_device *vdev, u16 idx)
+{
+	fp_vq(to_fp(vdev), FP_KICK_VQ, idx);
+}
+
+static void fp_set_vq_cb(struct vdpa_device *vdev, u16 idx,
+			 struct vdpa_callback *cb)
+{
+	fp_vq(to_fp(vdev), FP_SET_VQ_CB, idx);
+}
+
+static void fp_set_vq_ready(struct vdpa_device *vdev, u16 idx, bool ready)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp_vq(fp, FP_SET_VQ_READY, idx);
+	if (idx < 64 && ready)
+		fp->ready |= BIT_ULL(idx);
+	else if (idx < 64)
+		fp->ready &= ~BIT_ULL(idx);
+}
+
+static bool fp_get_vq_ready(struct vdpa_device *vdev, u16 idx)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp_vq(fp, FP_GET_VQ_READY, idx);
+	return idx < 64 && (fp->ready & BIT_ULL(idx));
+}
+
+static int fp_set_vq_state(struct vdpa_device *vdev, u16 idx,
+			   const struct vdpa_vq_state *state)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp_vq(fp, FP_SET_VQ_STATE, idx);
+	if (idx >= ARRAY_SIZE(fp->avail))
+		return -EINVAL;
+	fp->avail[idx] = state->split.avail_index;
+	return 0;
+}
+
+static int fp_get_vq_state(struct vdpa_device *vdev, u16 idx,
+			   struct vdpa_vq_state *state)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp_vq(fp, FP_GET_VQ_STATE, idx);
+	if (idx >= ARRAY_SIZE(fp->avail))
+		return -EINVAL;
+	state->split.avail_index = fp->avail[idx];
+	return 0;
+}
+
+static u32 fp_get_vq_group(struct vdpa_device *vdev, u16 idx)
+{
+	fp_vq(to_fp(vdev), FP_GET_VQ_GROUP, idx);
+	return idx % vdev->ngroups;
+}
+
+static struct vdpa_notification_area
+fp_get_vq_notification(struct vdpa_device *vdev, u16 idx)
+{
+	struct vdpa_notification_area area = {
+		.addr = FP_NOTIFY_BASE + idx * PAGE_SIZE,
+		.size = PAGE_SIZE,
+	};
+
+	fp_vq(to_fp(vdev), FP_GET_VQ_NOTIFICATION, idx);
+	return area;
+}
+
+static u32 fp_get_vq_align(struct vdpa_device *vdev)
+{
+	return PAGE_SIZE;
+}
+
+static u64 fp_get_device_features(struct vdpa_device *vdev)
+{
+	return to_fp(vdev)->features;
+}
+
+static int fp_set_driver_features(struct vdpa_device *vdev, u64 features)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp->calls[FP_SET_FEATURES]++;
+	if (fp->fail)
+		return fp->fail;
+	fp->driver_features = features;
+	return 0;
+}
+
+static u64 fp_get_driver_features(struct vdpa_device *vdev)
+{
+	return to_fp(vdev)->driver_features;
+}
+
+static void fp_set_config_cb(struct vdpa_device *vdev,
+			     struct vdpa_callback *cb)
+{
+}
+
+static u16 fp_get_vq_num_max(struct vdpa_device *vdev)
+{
+	return FP_NUM_MAX;
+}
+
+static u32 fp_get_device_id(struct vdpa_device *vdev)
+{
+	return VIRTIO_ID_NET;
+}
+
+static u32 fp_get_vendor_id(struct vdpa_device *vdev)
+{
+	return 0;
+}
+
+static u8 fp_get_status(struct vdpa_device *vdev)
+{
+	return READ_ONCE(to_fp(vdev)->status);
+}
+
+static void fp_set_status(struct vdpa_device *vdev, u8 status)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp->calls[FP_SET_STATUS]++;
+	WRITE_ONCE(fp->status, status);
+}
+
+static void fp_do_reset(struct fake_parent *fp)
+{
+	WRITE_ONCE(fp->status, 0);
+	fp->driver_features = 0;
+	fp->ready = 0;
+}
+
+static int fp_reset(struct vdpa_device *vdev)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp->calls[FP_RESET]++;
+	fp_do_reset(fp);
+	return 0;
+}
+
+static int fp_compat_reset(struct vdpa_device *vdev, u32 flags)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp->calls[FP_COMPAT_RESET]++;
+	fp->reset_flags = flags;
+	fp_do_reset(fp);
+	return 0;
+}
+
+static int fp_suspend(struct vdpa_device *vdev)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp->calls[FP_SUSPEND]++;
+	return fp->fail;
+}
+
+static int fp_resume(struct vdpa_device *vdev)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp->calls[FP_RESUME]++;
+	return fp->fail;
+}
+
+static size_t fp_get_config_size(struct vdpa_device *vdev)
+{
+	return sizeof(struct virtio_net_config);
+}
+
+static void fp_get_config(struct vdpa_device *vdev, unsigned int offset,
+			  void *buf, unsigned int len)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	if (offset + len <= sizeof(fp->config))
+		memcpy(buf, (u8 *)&fp->config + offset, len);
+}
+
+static void fp_set_config(struct vdpa_device *vdev, unsigned int offset,
+			  const void *buf, unsigned int len)
+{
+}
+
+static int fp_dma_map(struct vdpa_device *vdev, unsigned int asid, u64 iova,
+		      u64 size, u64 pa, u32 perm, void *opaque)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp->calls[FP_DMA_MAP]++;
+	fp->map_asid = asid;
+	fp->map_start = iova;
+	fp->map_last = iova + size - 1;
+	fp->map_addr = pa;
+	fp->map_perm = perm;
+	return fp->fail;
+}
+
+static int fp_dma_unmap(struct vdpa_device *vdev, unsigned int asid,
+			u64 iova, u64 size)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp->calls[FP_DMA_UNMAP]++;
+	fp->map_asid = asid;
+	fp->map_start = iova;
+	fp->map_last = iova + size - 1;
+	return fp->fail;
+}
+
+static int fp_set_map(struct vdpa_device *vdev, unsigned int asid,
+		      struct vhost_iotlb *iotlb)
+{
+	struct fake_parent *fp = to_fp(vdev);
+	struct vhost_iotlb_map *map;
+
+	fp->calls[FP_SET_MAP]++;
+	fp->map_asid = asid;
+	fp->map_entries = 0;
+	for (map = vhost_iotlb_itree_first(iotlb, 0, ULLONG_MAX); map;
+	     map = vhost_iotlb_itree_next(map, 0, ULLONG_MAX)) {
+		if (!fp->map_entries++) {
+			fp->map_start = map->start;
+			fp->map_last = map->last;
+			fp->map_addr = map->addr;
+			fp->map_perm = map->perm;
+		}
+	}
+	return fp->fail;
+}
+
+static int fp_reset_map(struct vdpa_device *vdev, unsigned int asid)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp->calls[FP_RESET_MAP]++;
+	fp->map_asid = asid;
+	return fp->fail;
+}
+
+static int fp_set_group_asid(struct vdpa_device *vdev, unsigned int group,
+			     unsigned int asid)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	fp->calls[FP_SET_GROUP_ASID]++;
+	if (group >= vdev->ngroups || asid >= vdev->nas)
+		return -EINVAL;
+	fp->group = group;
+	fp->asid = asid;
+	return 0;
+}
+
+static void fp_free(struct vdpa_device *vdev)
+{
+	struct fake_parent *fp = to_fp(vdev);
+
+	if (fp->released)
+		*fp->released = true;
+}
+
+#define FP_COMMON_OPS							\
+	.set_vq_address		= fp_set_vq_address,			\
+	.set_vq_num		= fp_set_vq_num,			\
+	.kick_vq		= fp_kick_vq,				\
+	.set_vq_cb		= fp_set_vq_cb,				\
+	.set_vq_ready		= fp_set_vq_ready,			\
+	.get_vq_ready		= fp_get_vq_ready,			\
+	.set_vq_state		= fp_set_vq_state,			\
+	.get_vq_state		= fp_get_vq_state,			\
+	.get_vq_group		= fp_get_vq_group,			\
+	.get_vq_notification	= fp_get_vq_notification,		\
+	.get_vq_align		= fp_get_vq_align,			\
+	.get_device_features	= fp_get_device_features,		\
+	.set_driver_features	= fp_set_driver_features,		\
+	.get_driver_features	= fp_get_driver_features,		\
+	.set_config_cb		= fp_set_config_cb,			\
+	.get_vq_num_max		= fp_get_vq_num_max,			\
+	.get_device_id		= fp_get_device_id,			\
+	.get_vendor_id		= fp_get_vendor_id,			\
+	.get_status		= fp_get_status,			\
+	.set_status		= fp_set_status,			\
+	.reset			= fp_reset,				\
+	.compat_reset		= fp_compat_reset,			\
+	.suspend		= fp_suspend,				\
+	.resume			= fp_resume,				\
+	.get_config_size	= fp_get_config_size,			\
+	.get_config		= fp_get_config,			\
+	.set_config		= fp_set_config,			\
+	.reset_map		= fp_reset_map,				\
+	.set_group_asid		= fp_set_group_asid,			\
+	.free			= fp_free
+
+/* A parent that takes maps one range at a time... */
+static const struct vdpa_config_ops fp_dma_ops = {
+	FP_COMMON_OPS,
+	.dma_map		= fp_dma_map,
+	.dma_unmap		= fp_dma_unmap,
+};
+
+/* ... and one that takes a whole IOTLB at once. */
+static const struct vdpa_config_ops fp_batch_ops = {
+	FP_COMMON_OPS,
+	.set_map		= fp_set_map,
+};
+
+/* The control callbacks, called from the frontend's worker. */
+static int fp_mac_addr_set(void *priv, const u8 *mac)
+{
+	struct fake_parent *fp = to_fp(priv);
+
+	memcpy(fp->mac, mac, ETH_ALEN);
+	memcpy(fp->config.mac, mac, ETH_ALEN);
+	fp->calls[FP_MAC_ADDR_SET]++;
+	return 0;
+}
+
+static int fp_vq_pairs_set(void *priv, u16 pairs)
+{
+	struct fake_parent *fp = to_fp(priv);
+
+	fp->vq_pairs = pairs;
+	fp->calls[FP_VQ_PAIRS_SET]++;
+	return 0;
+}
+
+static int fp_rss_set(void *priv, const struct net_ctrl_rss *rss)
+{
+	to_fp(priv)->calls[FP_RSS_SET]++;
+	return 0;
+}
+
+static const struct net_ctrl_ops fp_ctrl_ops = {
+	.mac_addr_set = fp_mac_addr_set,
+	.vq_pairs_set = fp_vq_pairs_set,
+	.rss_set = fp_rss_set,
+};
+
+/* ---- setting up a frontend ---- */
+
+/* Where the end to end tests put the control virtqueue. */
+enum vnd_as {
+	AS_PT,		/* address space 0, pass-through: physical addresses */
+	AS_PARENT,	/* the parent's last address space, mapped */
+	AS_OWN,		/* the frontend's own address space, mapped */
+};
+
+struct vnd_cfg {
+	const char *name;
+	u16 pairs;
+	u8 ngroups;
+	u8 nas;
+	bool batch;		/* set_map parent, else dma_map */
+	u64 features;		/* driver features the test negotiates */
+	u16 cvq;		/* the control virtqueue index they give */
+	enum vnd_as as;
+};
+
+#define Q_NO_GROUP_ASID		BIT(0)
+#define Q_NO_COMPAT_RESET	BIT(1)
+#define Q_NO_MAPS		BIT(2)
+
+KUNIT_DEFINE_ACTION_WRAPPER(put_device_action, put_device, struct device *);
+
+static struct fake_parent *fp_new(struct kunit *test, const struct vnd_cfg *c,
+				  unsigned int quirks)
+{
+	struct vdpa_config_ops *ops;
+	struct fake_parent *fp;
+
+	/* Freed after the device: kunit resources go in reverse order. */
+	ops = kunit_kzalloc(test, sizeof(*ops), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	*ops = c->batch ? fp_batch_ops : fp_dma_ops;
+	if (quirks & Q_NO_GROUP_ASID)
+		ops->set_group_asid = NULL;
+	if (quirks & Q_NO_COMPAT_RESET)
+		ops->compat_reset = NULL;
+	if (quirks & Q_NO_MAPS) {
+		ops->dma_map = NULL;
+		ops->dma_unmap = NULL;
+		ops->set_map = NULL;
+	}
+
+	fp = vdpa_alloc_device(struct fake_parent, vdpa, NULL, ops, c->ngroups,
+			       c->nas, NULL, false);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp);
+	fp->pairs = c->pairs;
+	fp->features = FP_FEATURES;
+	fp->vdpa.dma_dev = &fp->vdpa.dev;
+	memcpy(fp->config.mac, fp_mac, ETH_ALEN);
+	fp->config.max_virtqueue_pairs = (__force __virtio16)cpu_to_le16(c->pairs);
+	return fp;
+}
+
+static void fp_limits(struct net_ctrl_limits *limits, u16 pairs)
+{
+	memset(limits, 0, sizeof(*limits));
+	limits->max_vq_pairs = pairs;
+	limits->rss_max_key_size = 40;
+	limits->rss_max_indirection_table_length = 128;
+	limits->supported_hash_types = VIRTIO_NET_RSS_HASH_TYPE_IPv4 |
+				       VIRTIO_NET_RSS_HASH_TYPE_TCPv4;
+}
+
+/* A frontend around a new fake parent, put when the test ends. */
+static struct vdpa_net_device *vnd_new(struct kunit *test,
+				       const struct vnd_cfg *c,
+				       unsigned int quirks)
+{
+	struct fake_parent *fp = fp_new(test, c, quirks);
+	struct net_ctrl_limits limits;
+	struct vdpa_net_device *vnd;
+
+	fp_limits(&limits, c->pairs);
+	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL);
+	if (IS_ERR(vnd)) {
+		put_device(&fp->vdpa.dev);
+		KUNIT_FAIL_AND_ABORT(test, "vdpa_net_device_alloc: %ld",
+				     PTR_ERR(vnd));
+	}
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_device_action,
+							&vnd->vdpa.dev), 0);
+	return vnd;
+}
+
+static struct fake_parent *vnd_fp(struct vdpa_net_device *vnd)
+{
+	return to_fp(vnd->parent);
+}
+
+static const struct vdpa_config_ops *vnd_ops(struct vdpa_net_device *vnd)
+{
+	return vnd->vdpa.config;
+}
+
+/* The IOTLB is the frontend's initial pass-through map. */
+static bool iotlb_is_pt(struct vdpa_net_device *vnd, unsigned int asid)
+{
+	struct vhost_iotlb *iotlb = &vnd->iotlb[asid];
+	struct vhost_iotlb_map *lo, *hi;
+
+	lo = vhost_iotlb_itree_first(iotlb, 0, 0);
+	hi = vhost_iotlb_itree_first(iotlb, ULLONG_MAX, ULLONG_MAX);
+	return vnd->iotlb_pt[asid] && lo && hi && lo->addr == 0 &&
+	       lo->perm == VHOST_MAP_RW && hi->addr == hi->start &&
+	       hi->perm == VHOST_MAP_RW && lo->last + 1 == hi->start &&
+	       iotlb->nmaps == 2;
+}
+
+struct range {
+	u64 start;
+	u64 last;
+	u64 addr;
+	u32 perm;
+};
+
+/* The IOTLB holds exactly @n ranges, @want in order. */
+static void expect_iotlb(struct kunit *test, struct vhost_iotlb *iotlb,
+			 const struct range *want, unsigned int n)
+{
+	struct vhost_iotlb_map *map;
+	unsigned int i = 0;
+
+	for (map = vhost_iotlb_itree_first(iotlb, 0, ULLONG_MAX); map;
+	     map = vhost_iotlb_itree_next(map, 0, ULLONG_MAX), i++) {
+		if (i >= n) {
+			KUNIT_FAIL(test, "extra range %llx-%llx", map->start,
+				   map->last);
+			return;
+		}
+		KUNIT_EXPECT_EQ(test, map->start, want[i].start);
+		KUNIT_EXPECT_EQ(test, map->last, want[i].last);
+		KUNIT_EXPECT_EQ(test, map->addr, want[i].addr);
+		KUNIT_EXPECT_EQ(test, map->perm, want[i].perm);
+	}
+	KUNIT_EXPECT_EQ(test, i, n);
+}
+
+/* Map @n ranges in @asid, through dma_map or one set_map. */
+static int vnd_map(struct kunit *test, struct vdpa_net_device *vnd,
+		   unsigned int asid, const struct range *r, unsigned int n)
+{
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct vhost_iotlb *iotlb;
+	unsigned int i;
+	int err = 0;
+
+	if (ops->dma_map) {
+		for (i = 0; i < n && !err; i++)
+			err = ops->dma_map(&vnd->vdpa, asid, r[i].start,
+					   r[i].last - r[i].start + 1,
+					   r[i].addr, r[i].perm, NULL);
+		return err;
+	}
+	iotlb = vhost_iotlb_alloc(16, 0);
+	KUNIT_ASSERT_NOT_NULL(test, iotlb);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, vhost_iotlb_add_range(iotlb, r[i].start,
+							    r[i].last,
+							    r[i].addr,
+							    r[i].perm), 0);
+	err = ops->set_map(&vnd->vdpa, asid, iotlb);
+	vhost_iotlb_free(iotlb);
+	return err;
+}
+
+static void vnd_cfg_desc(const struct vnd_cfg *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+/* Every parent shape: 1 or 4 queue pairs, 1 or 2 groups and ASes, ops. */
+static const struct vnd_cfg parent_cfgs[] = {
+	{ "1 pair, 1 group, 1 AS, dma_map", 1, 1, 1, false },
+	{ "1 pair, 1 group, 1 AS, set_map", 1, 1, 1, true },
+	{ "1 pair, 2 groups, 2 ASes, dma_map", 1, 2, 2, false },
+	{ "1 pair, 2 groups, 2 ASes, set_map", 1, 2, 2, true },
+	{ "4 pairs, 1 group, 1 AS, dma_map", 4, 1, 1, false },
+	{ "4 pairs, 1 group, 1 AS, set_map", 4, 1, 1, true },
+	{ "4 pairs, 2 groups, 2 ASes, dma_map", 4, 2, 2, false },
+	{ "4 pairs, 2 groups, 2 ASes, set_map", 4, 2, 2, true },
+};
+
+KUNIT_ARRAY_PARAM(parent_cfg, parent_cfgs, vnd_cfg_desc);
+
+/* ---- allocation and layout ---- */
+
+static void vnd_test_alloc(struct kunit *test)
+{
+	static const struct vnd_cfg c = { .pairs = 1, .ngroups = 1, .nas = 1 };
+	struct net_ctrl_limits limits;
+	struct vdpa_net_device *vnd;
+	struct fake_parent *fp;
+	bool *released;
+	unsigned int refs;
+
+	released = kunit_kzalloc(test, sizeof(*released), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, released);
+	fp_limits(&limits, 1);
+
+	/* A parent behind the platform IOMMU is refused; it keeps its ref. */
+	fp = fp_new(test, &c, Q_NO_MAPS);
+	refs = kref_read(&fp->vdpa.dev.kobj.kref);
+	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vnd), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, kref_read(&fp->vdpa.dev.kobj.kref), refs);
+	KUNIT_EXPECT_NULL(test, dev_get_drvdata(&fp->vdpa.dev));
+	fp->released = released;
+	put_device(&fp->vdpa.dev);
+	KUNIT_EXPECT_TRUE(test, *released);
+
+	/* No queue pair. */
+	*released = false;
+	fp = fp_new(test, &c, 0);
+	limits.max_vq_pairs = 0;
+	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vnd), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kref_read(&fp->vdpa.dev.kobj.kref), refs);
+	put_device(&fp->vdpa.dev);
+
+	/* The frontend takes the parent's reference and drops it at release. */
+	fp = fp_new(test, &c, 0);
+	fp->released = released;
+	limits.max_vq_pairs = 1;
+	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vnd);
+	KUNIT_EXPECT_PTR_EQ(test, vnd->parent, &fp->vdpa);
+	KUNIT_EXPECT_PTR_EQ(test, vdpa_net_parent(&vnd->vdpa), &fp->vdpa);
+	KUNIT_EXPECT_PTR_EQ(test, dev_get_drvdata(&fp->vdpa.dev), (void *)vnd);
+	KUNIT_EXPECT_EQ(test, kref_read(&fp->vdpa.dev.kobj.kref), refs);
+	KUNIT_EXPECT_FALSE(test, *released);
+	put_device(&vnd->vdpa.dev);
+	KUNIT_EXPECT_TRUE(test, *released);
+}
+
+static void vnd_test_layout(struct kunit *test)
+{
+	const struct vnd_cfg *c = test->param_value;
+	struct vdpa_net_device *vnd = vnd_new(test, c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	unsigned int asid;
+
+	/* One more group and address space; the parent's stay as they are. */
+	KUNIT_EXPECT_EQ(test, vdev->ngroups, c->ngroups + 1);
+	KUNIT_EXPECT_EQ(test, vdev->nas, c->nas + 1);
+	KUNIT_EXPECT_EQ(test, vnd->parent->ngroups, c->ngroups);
+	KUNIT_EXPECT_EQ(test, vnd->parent->nas, c->nas);
+	KUNIT_EXPECT_FALSE(test, vdev->use_va);
+
+	/* The ops follow the parent's way of taking maps. */
+	KUNIT_EXPECT_EQ(test, !!ops->set_map, c->batch);
+	KUNIT_EXPECT_EQ(test, !!ops->dma_map, !c->batch);
+	KUNIT_EXPECT_EQ(test, !!ops->dma_unmap, !c->batch);
+	KUNIT_EXPECT_NOT_NULL(test, ops->reset_map);
+	KUNIT_EXPECT_NOT_NULL(test, ops->set_group_asid);
+
+	/* The CVQ is mapped through the frontend's device, 64-bit, direct. */
+	KUNIT_EXPECT_PTR_EQ(test, ops->get_vq_dma_dev(vdev, 2), &vdev->dev);
+	KUNIT_ASSERT_NOT_NULL(test, vdev->dev.dma_mask);
+	KUNIT_EXPECT_EQ(test, *vdev->dev.dma_mask, DMA_BIT_MASK(64));
+	KUNIT_EXPECT_EQ(test, vdev->dev.coherent_dma_mask, DMA_BIT_MASK(64));
+	/* A software parent's data queues too: its device is unregistered. */
+	KUNIT_EXPECT_PTR_EQ(test, vdev->dma_dev, &vdev->dev);
+	KUNIT_EXPECT_PTR_EQ(test, ops->get_vq_dma_dev(vdev, 0), &vdev->dev);
+
+	/* Every address space starts as pass-through. */
+	for (asid = 0; asid <= c->nas; asid++)
+		KUNIT_EXPECT_TRUE_MSG(test, iotlb_is_pt(vnd, asid), "AS %u",
+				      asid);
+	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, 0);
+
+	/* The state holds the MAC of the config space; nothing negotiated. */
+	KUNIT_EXPECT_MEMEQ(test, vnd->ctrl.nc.state.mac, fp_mac, ETH_ALEN);
+	KUNIT_EXPECT_EQ(test, ops->get_driver_features(vdev), 0);
+	KUNIT_EXPECT_EQ(test, ops->get_status(vdev), 0);
+	KUNIT_EXPECT_EQ(test, ops->get_device_id(vdev), VIRTIO_ID_NET);
+	KUNIT_EXPECT_EQ(test, ops->get_config_size(vdev),
+			sizeof(struct virtio_net_config));
+}
+
+/* A hardware parent: its DMA device for the data queues, ours for the CVQ. */
+static void vnd_test_dma_dev(struct kunit *test)
+{
+	static const struct vnd_cfg c = { .pairs = 4, .ngroups = 2, .nas = 2 };
+	struct net_ctrl_limits limits;
+	struct vdpa_net_device *vnd;
+	struct fake_parent *fp;
+	struct device *hw;
+	u64 features;
+
+	hw = kunit_device_register(test, "vdpa-net-kunit-hw");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hw);
+	fp = fp_new(test, &c, 0);
+	fp->vdpa.dma_dev = hw;
+	fp_limits(&limits, c.pairs);
+	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL);
+	if (IS_ERR(vnd))
+		put_device(&fp->vdpa.dev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vnd);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_device_action,
+							&vnd->vdpa.dev), 0);
+
+	KUNIT_EXPECT_PTR_EQ(test, vnd->vdpa.dma_dev, hw);
+	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_dma_dev(&vnd->vdpa, 0),
+			    hw);
+	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_dma_dev(&vnd->vdpa, 2),
+			    &vnd->vdpa.dev);
+	/* With MQ the CVQ moves, and so does the device it is mapped with. */
+	features = VF(VERSION_1) | F(CTRL_VQ) | F(MQ);
+	KUNIT_ASSERT_EQ(test, vnd_ops(vnd)->set_driver_features(&vnd->vdpa,
+								features), 0);
+	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_dma_dev(&vnd->vdpa, 2),
+			    hw);
+	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_dma_dev(&vnd->vdpa, 8),
+			    &vnd->vdpa.dev);
+}
+
+/* ---- virtqueue index mapping ---- */
+
+static const struct vnd_cfg vq_cfgs[] = {
+	{ "1 pair", 1, 1, 1, false, 0, 2 },
+	{ "1 pair, MQ asked but not offered", 1, 1, 1, false, F(MQ), 2 },
+	{ "1 pair, 2 groups, set_map", 1, 2, 2, true, 0, 2 },
+	{ "4 pairs, no MQ", 4, 1, 1, false, 0, 2 },
+	{ "4 pairs, MQ", 4, 1, 1, true, F(MQ), 8 },
+	{ "4 pairs, RSS without MQ", 4, 1, 1, false, F(RSS), 8 },
+	{ "4 pairs, MQ and RSS, 2 groups", 4, 2, 2, false, F(MQ) | F(RSS), 8 },
+};
+
+KUNIT_ARRAY_PARAM(vq_cfg, vq_cfgs, vnd_cfg_desc);
+
+/* Every vq op on @idx; those that return an errno must return @want. */
+static void vq_ops_all(struct kunit *test, struct vdpa_net_device *vnd,
+		       u16 idx, int want)
+{
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	struct vdpa_callback cb = {};
+	struct vdpa_vq_state st = { .split.avail_index = 5 };
+
+	KUNIT_EXPECT_EQ_MSG(test, ops->set_vq_address(vdev, idx, 0x1000,
+						      0x2000, 0x3000), want,
+			    "set_vq_address(%u)", idx);
+	ops->set_vq_num(vdev, idx, 64);
+	ops->set_vq_cb(vdev, idx, &cb);
+	KUNIT_EXPECT_EQ_MSG(test, ops->set_vq_state(vdev, idx, &st), want,
+			    "set_vq_state(%u)", idx);
+	ops->set_vq_ready(vdev, idx, true);
+	KUNIT_EXPECT_EQ_MSG(test, ops->get_vq_ready(vdev, idx), !want,
+			    "get_vq_ready(%u)", idx);
+	st.split.avail_index = 0;
+	KUNIT_EXPECT_EQ_MSG(test, ops->get_vq_state(vdev, idx, &st), want,
+			    "get_vq_state(%u)", idx);
+	if (!want)
+		KUNIT_EXPECT_EQ_MSG(test, st.split.avail_index, 5,
+				    "get_vq_state(%u)", idx);
+	ops->kick_vq(vdev, idx);
+	ops->get_vq_notification(vdev, idx);
+}
+
+static void vnd_test_vq_index(struct kunit *test)
+{
+	const struct vnd_cfg *c = test->param_value;
+	struct vdpa_net_device *vnd = vnd_new(test, c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct fake_parent *fp = vnd_fp(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	u16 nparent = 2 * c->pairs, idx;
+	struct vdpa_notification_area area;
+	u64 want_seen = 0;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, ops->set_driver_features(vdev, VF(VERSION_1) |
+						       F(CTRL_VQ) |
+						       c->features), 0);
+	KUNIT_EXPECT_EQ(test, !!(ops->get_driver_features(vdev) &
+				 (F(MQ) | F(RSS))), c->cvq != 2);
+
+	/* The CVQ, every index the parent has, and two beyond. */
+	for (idx = 0; idx <= nparent + 1; idx++) {
+		bool data = idx != c->cvq && idx < nparent;
+
+		vq_ops_all(test, vnd, idx, data || idx == c->cvq ? 0 : -EINVAL);
+		if (data)
+			want_seen |= BIT_ULL(idx);
+	}
+	vq_ops_all(test, vnd, 0xffff, -EINVAL);
+
+	/* The parent saw every data index it has, and nothing else. */
+	KUNIT_EXPECT_EQ(test, fp->vq_seen, want_seen);
+	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
+	for (i = 0; i < ARRAY_SIZE(fp_vq_ops); i++) {
+		if (fp_vq_ops[i] == FP_GET_VQ_GROUP)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, fp->calls[fp_vq_ops[i]],
+				    hweight64(want_seen), "op %d", fp_vq_ops[i]);
+	}
+
+	/* The CVQ's settings stayed in the frontend. */
+	KUNIT_EXPECT_EQ(test, vnd->cvq.desc_addr, 0x1000);
+	KUNIT_EXPECT_EQ(test, vnd->cvq.driver_addr, 0x2000);
+	KUNIT_EXPECT_EQ(test, vnd->cvq.device_addr, 0x3000);
+	KUNIT_EXPECT_EQ(test, vnd->cvq.num, 64);
+	KUNIT_EXPECT_TRUE(test, vnd->cvq.ready);
+	KUNIT_EXPECT_EQ(test, vnd->cvq.vring.last_avail_idx, 5);
+
+	/* Groups: the parent's for its queues, the extra one for the CVQ. */
+	for (idx = 0; idx < nparent; idx++) {
+		if (idx == c->cvq)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, ops->get_vq_group(vdev, idx),
+				    idx % c->ngroups, "vq %u", idx);
+	}
+	KUNIT_EXPECT_EQ(test, ops->get_vq_group(vdev, c->cvq), c->ngroups);
+	KUNIT_EXPECT_EQ(test, ops->get_vq_group(vdev, nparent + 1), 0);
+	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
+
+	/* Sizes, doorbells, DMA devices. */
+	KUNIT_EXPECT_EQ(test, ops->get_vq_size(vdev, c->cvq),
+			min(VDPA_NET_CVQ_NUM_MAX, FP_NUM_MAX));
+	KUNIT_EXPECT_EQ(test, ops->get_vq_size(vdev, 0), FP_NUM_MAX);
+	area = ops->get_vq_notification(vdev, c->cvq);
+	KUNIT_EXPECT_EQ(test, area.addr, 0);
+	KUNIT_EXPECT_EQ(test, area.size, 0);
+	area = ops->get_vq_notification(vdev, 1);
+	KUNIT_EXPECT_EQ(test, area.addr, FP_NOTIFY_BASE + PAGE_SIZE);
+	KUNIT_EXPECT_PTR_EQ(test, ops->get_vq_dma_dev(vdev, c->cvq),
+			    &vdev->dev);
+	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
+
+	/* Not ready: the CVQ keeps its index for get_vq_state. */
+	ops->set_vq_ready(vdev, c->cvq, false);
+	KUNIT_EXPECT_FALSE(test, ops->get_vq_ready(vdev, c->cvq));
+	KUNIT_EXPECT_EQ(test, vnd->cvq.avail_index, 5);
+	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
+}
+
+/* A CVQ size the ring cannot have leaves the queue disabled. */
+static void vnd_test_cvq_bad_num(struct kunit *test)
+{
+	static const struct vnd_cfg c = { .pairs = 1, .ngroups = 1, .nas = 1 };
+	struct vdpa_net_device *vnd = vnd_new(test, &c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	static const u32 bad[] = { 0, 3, 100, 65536 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		ops->set_vq_num(&vnd->vdpa, 2, bad[i]);
+		ops->set_vq_ready(&vnd->vdpa, 2, true);
+		KUNIT_EXPECT_FALSE_MSG(test, ops->get_vq_ready(&vnd->vdpa, 2),
+				       "num %u", bad[i]);
+	}
+	ops->set_vq_num(&vnd->vdpa, 2, 32);
+	ops->set_vq_ready(&vnd->vdpa, 2, true);
+	KUNIT_EXPECT_TRUE(test, ops->get_vq_ready(&vnd->vdpa, 2));
+	KUNIT_EXPECT_EQ(test, vnd_fp(vnd)->calls[FP_SET_VQ_READY], 0);
+}
+
+/* ---- groups and address spaces ---- */
+
+static void vnd_test_group_asid(struct kunit *test)
+{
+	const struct vnd_cfg *c = test->param_value;
+	struct vdpa_net_device *vnd = vnd_new(test, c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct fake_parent *fp = vnd_fp(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	unsigned int cvq_group = c->ngroups, own = c->nas;
+	unsigned int group, asid, n;
+
+	/* The CVQ group goes anywhere, and the parent is not told. */
+	for (asid = 0; asid <= own; asid++) {
+		KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, cvq_group,
+							  asid), 0);
+		KUNIT_EXPECT_EQ(test, vnd->cvq.asid, asid);
+		KUNIT_EXPECT_PTR_EQ(test, vnd->cvq.vring.iotlb,
+				    &vnd->iotlb[asid]);
+	}
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_GROUP_ASID], 0);
+
+	/* A data group to one of the parent's address spaces: forwarded. */
+	n = 0;
+	for (group = 0; group < c->ngroups; group++) {
+		for (asid = 0; asid < c->nas; asid++) {
+			KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, group,
+								  asid), 0);
+			KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_GROUP_ASID], ++n);
+			KUNIT_EXPECT_EQ(test, fp->group, group);
+			KUNIT_EXPECT_EQ(test, fp->asid, asid);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, own);
+
+	/* A data group to the frontend's own address space: refused. */
+	for (group = 0; group < c->ngroups; group++)
+		KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, group, own),
+				-EINVAL);
+	/* Out of range. */
+	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, cvq_group + 1, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, cvq_group, own + 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, 0, own + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, UINT_MAX, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_GROUP_ASID], n);
+	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, own);
+
+	/* A reset puts the CVQ group back in address space 0. */
+	KUNIT_EXPECT_EQ(test, ops->reset(vdev), 0);
+	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, 0);
+}
+
+/* A parent without set_group_asid has every group in address space 0. */
+static void vnd_test_group_asid_no_parent_op(struct kunit *test)
+{
+	static const struct vnd_cfg c = { .pairs = 1, .ngroups = 2, .nas = 2 };
+	struct vdpa_net_device *vnd = vnd_new(test, &c, Q_NO_GROUP_ASID);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+
+	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, 1, 0), 0);
+	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, 0, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, 1, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, 2, 1), 0);
+	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, 1);
+	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, 2, 2), 0);
+	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, 2);
+}
+
+/* ---- maps: routed per address space, mirrored ---- */
+
+static const struct range map_a[] = {
+	{ 0x1000, 0x2fff, 0x40000, VHOST_MAP_RW },
+	{ 0x10000, 0x10fff, 0x80000, VHOST_MAP_RO },
+};
+
+static void vnd_test_maps(struct kunit *test)
+{
+	const struct vnd_cfg *c = test->param_value;
+	struct vdpa_net_device *vnd = vnd_new(test, c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct fake_parent *fp = vnd_fp(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	enum fp_op map_op = c->batch ? FP_SET_MAP : FP_DMA_MAP;
+	unsigned int own = c->nas, asid, a, maps, unmaps, resets;
+
+	for (asid = 0; asid <= own; asid++) {
+		bool parent = asid < own;
+
+		maps = fp->calls[map_op];
+		unmaps = fp->calls[FP_DMA_UNMAP];
+		resets = fp->calls[FP_RESET_MAP];
+
+		/* The first map drops the pass-through map. */
+		KUNIT_EXPECT_TRUE(test, iotlb_is_pt(vnd, asid));
+		KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, asid, map_a, 2), 0);
+		KUNIT_EXPECT_FALSE(test, vnd->iotlb_pt[asid]);
+		expect_iotlb(test, &vnd->iotlb[asid], map_a, 2);
+		/* The parent got it for its own address spaces only. */
+		KUNIT_EXPECT_EQ_MSG(test, fp->calls[map_op],
+				    maps + (parent ? (c->batch ? 1 : 2) : 0),
+				    "AS %u", asid);
+		if (parent) {
+			KUNIT_EXPECT_EQ(test, fp->map_asid, asid);
+			if (c->batch) {
+				KUNIT_EXPECT_EQ(test, fp->map_entries, 2);
+				KUNIT_EXPECT_EQ(test, fp->map_start, 0x1000);
+				KUNIT_EXPECT_EQ(test, fp->map_addr, 0x40000);
+			} else {
+				KUNIT_EXPECT_EQ(test, fp->map_start, 0x10000);
+				KUNIT_EXPECT_EQ(test, fp->map_last, 0x10fff);
+				KUNIT_EXPECT_EQ(test, fp->map_addr, 0x80000);
+				KUNIT_EXPECT_EQ(test, fp->map_perm,
+						VHOST_MAP_RO);
+			}
+		}
+		/* No other address space moved. */
+		for (a = 0; a <= own; a++)
+			if (a != asid)
+				KUNIT_EXPECT_TRUE_MSG(test, iotlb_is_pt(vnd, a),
+						      "AS %u after AS %u", a,
+						      asid);
+
+		/* Take the first range away. */
+		if (c->batch) {
+			KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, asid,
+						      &map_a[1], 1), 0);
+			KUNIT_EXPECT_EQ(test, fp->calls[map_op],
+					maps + (parent ? 2 : 0));
+		} else {
+			KUNIT_EXPECT_EQ(test, ops->dma_unmap(vdev, asid, 0x1000,
+							     0x2000), 0);
+			KUNIT_EXPECT_EQ(test, fp->calls[FP_DMA_UNMAP],
+					unmaps + parent);
+			if (parent) {
+				KUNIT_EXPECT_EQ(test, fp->map_start, 0x1000);
+				KUNIT_EXPECT_EQ(test, fp->map_last, 0x2fff);
+			}
+		}
+		expect_iotlb(test, &vnd->iotlb[asid], &map_a[1], 1);
+		if (parent)
+			KUNIT_EXPECT_EQ(test, fp->map_asid, asid);
+
+		/* reset_map restores pass-through, here and in the parent. */
+		KUNIT_EXPECT_EQ(test, ops->reset_map(vdev, asid), 0);
+		KUNIT_EXPECT_TRUE(test, iotlb_is_pt(vnd, asid));
+		KUNIT_EXPECT_EQ(test, fp->calls[FP_RESET_MAP], resets + parent);
+		if (parent)
+			KUNIT_EXPECT_EQ(test, fp->map_asid, asid);
+	}
+
+	/* Address spaces that do not exist. */
+	KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, own + 1, map_a, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ops->reset_map(vdev, own + 1), -EINVAL);
+	if (!c->batch) {
+		KUNIT_EXPECT_EQ(test, ops->dma_unmap(vdev, own + 1, 0, 4096),
+				-EINVAL);
+		KUNIT_EXPECT_EQ(test, ops->dma_map(vdev, 0, 0x1000, 0, 0,
+						   VHOST_MAP_RW, NULL),
+				-EINVAL);
+	}
+	KUNIT_EXPECT_EQ(test, fp->calls[map_op], 2 * c->nas);
+	for (asid = 0; asid <= own; asid++)
+		KUNIT_EXPECT_TRUE(test, iotlb_is_pt(vnd, asid));
+}
+
+/* The parent refuses: the mirror does not change. */
+static void vnd_test_map_errors(struct kunit *test)
+{
+	const struct vnd_cfg *c = test->param_value;
+	struct vdpa_net_device *vnd = vnd_new(test, c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct fake_parent *fp = vnd_fp(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	unsigned int own = c->nas, limit;
+
+	fp->fail = -ENOMEM;
+	KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, 0, map_a, 1), -ENOMEM);
+	KUNIT_EXPECT_TRUE(test, iotlb_is_pt(vnd, 0));
+	/* The frontend's own address space does not depend on the parent. */
+	KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, own, map_a, 1), 0);
+	expect_iotlb(test, &vnd->iotlb[own], map_a, 1);
+	KUNIT_EXPECT_EQ(test, ops->reset_map(vdev, own), 0);
+	KUNIT_EXPECT_TRUE(test, iotlb_is_pt(vnd, own));
+
+	fp->fail = 0;
+	KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, 0, map_a, 2), 0);
+	fp->fail = -EIO;
+	if (!c->batch)
+		KUNIT_EXPECT_EQ(test, ops->dma_unmap(vdev, 0, 0x1000, 0x2000),
+				-EIO);
+	KUNIT_EXPECT_EQ(test, ops->reset_map(vdev, 0), -EIO);
+	expect_iotlb(test, &vnd->iotlb[0], map_a, 2);
+	fp->fail = 0;
+
+	if (c->batch)
+		return;
+	/* The mirror is full: the parent's map is taken back. */
+	limit = vnd->iotlb[0].limit;
+	vnd->iotlb[0].limit = 2;
+	KUNIT_EXPECT_EQ(test, ops->dma_map(vdev, 0, 0x100000, 0x1000, 0x1000,
+					   VHOST_MAP_RW, NULL), -ENOSPC);
+	vnd->iotlb[0].limit = limit;
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_DMA_UNMAP], 2);
+	KUNIT_EXPECT_EQ(test, fp->map_start, 0x100000);
+	KUNIT_EXPECT_EQ(test, fp->map_last, 0x100fff);
+	expect_iotlb(test, &vnd->iotlb[0], map_a, 2);
+}
+
+static const struct vnd_cfg map_err_cfgs[] = {
+	{ "dma_map", 1, 2, 2, false },
+	{ "set_map", 1, 2, 2, true },
+};
+
+KUNIT_ARRAY_PARAM(map_err_cfg, map_err_cfgs, vnd_cfg_desc);
+
+/* Maps outlive a reset, unless it cleans them. */
+static void vnd_test_maps_reset(struct kunit *test)
+{
+	const struct vnd_cfg *c = test->param_value;
+	struct vdpa_net_device *vnd = vnd_new(test, c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct fake_parent *fp = vnd_fp(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	unsigned int asid;
+
+	for (asid = 0; asid <= c->nas; asid++)
+		KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, asid, map_a, 2), 0);
+	KUNIT_EXPECT_EQ(test, ops->compat_reset(vdev, 0), 0);
+	KUNIT_EXPECT_EQ(test, fp->reset_flags, 0);
+	for (asid = 0; asid <= c->nas; asid++)
+		expect_iotlb(test, &vnd->iotlb[asid], map_a, 2);
+	KUNIT_EXPECT_EQ(test, ops->compat_reset(vdev, VDPA_RESET_F_CLEAN_MAP),
+			0);
+	KUNIT_EXPECT_EQ(test, fp->reset_flags, VDPA_RESET_F_CLEAN_MAP);
+	for (asid = 0; asid <= c->nas; asid++)
+		KUNIT_EXPECT_TRUE_MSG(test, iotlb_is_pt(vnd, asid), "AS %u",
+				      asid);
+}
+
+/* ---- features ---- */
+
+struct features_case {
+	const char *name;
+	u64 parent;
+	const struct net_ctrl_ops *ops;
+	u16 pairs;
+	u64 soft;
+	u64 want;
+};
+
+static const struct net_ctrl_ops ops_mac_only = {
+	.mac_addr_set = fp_mac_addr_set,
+};
+
+static const struct net_ctrl_ops ops_mq_hash = {
+	.vq_pairs_set = fp_vq_pairs_set,
+	.rss_set = fp_rss_set,
+	.hash_set = fp_rss_set,
+};
+
+static const struct features_case features_cases[] = {
+	{ "no callbacks", FP_FEATURES, NULL, 4, 0,
+	  DATA_FEATURES | F(CTRL_VQ) },
+	{ "MAC callback, 1 pair", FP_FEATURES, &fp_ctrl_ops, 1, 0,
+	  DATA_FEATURES | F(CTRL_VQ) | F(CTRL_MAC_ADDR) },
+	{ "MAC, MQ, RSS callbacks, 4 pairs", FP_FEATURES, &fp_ctrl_ops, 4, 0,
+	  DATA_FEATURES | F(CTRL_VQ) | F(CTRL_MAC_ADDR) | F(MQ) | F(RSS) },
+	{ "RSS callback, parent without RSS", FP_FEATURES & ~F(RSS),
+	  &fp_ctrl_ops, 4, 0,
+	  DATA_FEATURES | F(CTRL_VQ) | F(CTRL_MAC_ADDR) | F(MQ) },
+	{ "hash report offered by both", FP_FEATURES, &ops_mq_hash, 4, 0,
+	  DATA_FEATURES | F(CTRL_VQ) | F(MQ) | F(RSS) | F(HASH_REPORT) },
+	{ "hash report, parent without it", FP_FEATURES & ~F(HASH_REPORT),
+	  &ops_mq_hash, 4, 0, DATA_FEATURES | F(CTRL_VQ) | F(MQ) | F(RSS) },
+	{ "parent control bits are not passed through", CTRL_FEATURES,
+	  &ops_mac_only, 4, 0, F(CTRL_VQ) | F(CTRL_MAC_ADDR) },
+	{ "soft RX and VLAN", VF(VERSION_1), NULL, 1,
+	  F(CTRL_RX) | F(CTRL_VLAN),
+	  VF(VERSION_1) | F(CTRL_VQ) | F(CTRL_RX) | F(CTRL_VLAN) },
+	{ "packed ring and notification data", VF(VERSION_1) |
+	  VF(RING_PACKED) | VF(NOTIFICATION_DATA) | VF(IN_ORDER), NULL, 1, 0,
+	  VF(VERSION_1) | VF(IN_ORDER) | F(CTRL_VQ) },
+};
+
+static void features_case_desc(const struct features_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(features_case, features_cases, features_case_desc);
+
+static void vnd_test_device_features(struct kunit *test)
+{
+	const struct features_case *c = test->param_value;
+	struct net_ctrl_limits limits;
+
+	fp_limits(&limits, c->pairs);
+	limits.soft_features = c->soft;
+	KUNIT_EXPECT_EQ(test, vdpa_net_device_features(c->parent, c->ops,
+						       &limits), c->want);
+}
+
+static void vnd_test_driver_features(struct kunit *test)
+{
+	const struct vnd_cfg *c = test->param_value;
+	struct vdpa_net_device *vnd = vnd_new(test, c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct fake_parent *fp = vnd_fp(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	u64 want = DATA_FEATURES | F(CTRL_VQ) | F(CTRL_MAC_ADDR);
+	u64 dev;
+
+	if (c->pairs > 1)
+		want |= F(MQ) | F(RSS);
+	dev = ops->get_device_features(vdev);
+	KUNIT_EXPECT_EQ(test, dev, want);
+	KUNIT_EXPECT_FALSE(test, dev & (VF(RING_PACKED) |
+					VF(NOTIFICATION_DATA)));
+
+	/* The driver asks for everything, offered or not. */
+	KUNIT_EXPECT_EQ(test, ops->set_driver_features(vdev, ~0ULL), 0);
+	KUNIT_EXPECT_EQ(test, ops->get_driver_features(vdev), dev);
+	KUNIT_EXPECT_EQ(test, fp->driver_features, dev & ~CTRL_FEATURES);
+	KUNIT_EXPECT_EQ(test, fp->driver_features, DATA_FEATURES);
+	KUNIT_EXPECT_EQ(test, vnd->ctrl.nc.features, dev);
+
+	/* A subset goes through as it is, minus the control bits. */
+	KUNIT_EXPECT_EQ(test, ops->set_driver_features(vdev, VF(VERSION_1) |
+						       F(CTRL_VQ) | F(MAC)),
+			0);
+	KUNIT_EXPECT_EQ(test, fp->driver_features, VF(VERSION_1) | F(MAC));
+	KUNIT_EXPECT_EQ(test, ops->get_driver_features(vdev),
+			VF(VERSION_1) | F(CTRL_VQ) | F(MAC));
+
+	/* The parent refuses: nothing changes. */
+	fp->fail = -EINVAL;
+	KUNIT_EXPECT_EQ(test, ops->set_driver_features(vdev, dev), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ops->get_driver_features(vdev),
+			VF(VERSION_1) | F(CTRL_VQ) | F(MAC));
+	fp->fail = 0;
+
+	/* A reset forgets them. */
+	KUNIT_EXPECT_EQ(test, ops->reset(vdev), 0);
+	KUNIT_EXPECT_EQ(test, ops->get_driver_features(vdev), 0);
+}
+
+static const struct vnd_cfg features_cfgs[] = {
+	{ "1 pair", 1, 1, 1, false },
+	{ "4 pairs", 4, 2, 2, true },
+};
+
+KUNIT_ARRAY_PARAM(features_cfg, features_cfgs, vnd_cfg_desc);
+
+/* ---- status, reset, suspend ---- */
+
+static void vnd_test_status_reset(struct kunit *test)
+{
+	bool compat = *(const bool *)test->param_value;
+	static const struct vnd_cfg c = { .pairs = 4, .ngroups = 2, .nas = 2 };
+	struct vdpa_net_device *vnd;
+	const struct vdpa_config_ops *ops;
+	struct fake_parent *fp;
+	struct vdpa_device *vdev;
+	static const u8 mac_b[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0b };
+
+	vnd = vnd_new(test, &c, compat ? 0 : Q_NO_COMPAT_RESET);
+	ops = vnd_ops(vnd);
+	fp = vnd_fp(vnd);
+	vdev = &vnd->vdpa;
+
+	/* NEEDS_RESET is the frontend's: never written to the parent. */
+	ops->set_status(vdev, S_FEATURES_OK | VIRTIO_CONFIG_S_NEEDS_RESET);
+	KUNIT_EXPECT_EQ(test, fp->status, S_FEATURES_OK);
+	KUNIT_EXPECT_EQ(test, ops->get_status(vdev), S_FEATURES_OK);
+
+	/* Some state, then a reset. */
+	KUNIT_ASSERT_EQ(test, ops->set_driver_features(vdev, VF(VERSION_1) |
+						       F(CTRL_VQ) | F(MQ)), 0);
+	ops->set_vq_num(vdev, 8, 64);
+	KUNIT_EXPECT_EQ(test, ops->set_vq_address(vdev, 8, 0x1000, 0x2000,
+						  0x3000), 0);
+	ops->set_vq_ready(vdev, 8, true);
+	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, 2, 2), 0);
+	memcpy(fp->config.mac, mac_b, ETH_ALEN);
+
+	KUNIT_EXPECT_EQ(test, ops->reset(vdev), 0);
+	if (compat) {
+		KUNIT_EXPECT_EQ(test, fp->calls[FP_COMPAT_RESET], 1);
+		KUNIT_EXPECT_EQ(test, fp->reset_flags, 0);
+		KUNIT_EXPECT_EQ(test, fp->calls[FP_RESET], 0);
+	} else {
+		KUNIT_EXPECT_EQ(test, fp->calls[FP_RESET], 1);
+	}
+	KUNIT_EXPECT_EQ(test, ops->get_status(vdev), 0);
+	KUNIT_EXPECT_EQ(test, ops->get_driver_features(vdev), 0);
+	KUNIT_EXPECT_FALSE(test, vnd->cvq.ready);
+	KUNIT_EXPECT_EQ(test, vnd->cvq.num, 0);
+	KUNIT_EXPECT_EQ(test, vnd->cvq.desc_addr, 0);
+	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, 0);
+	/* Without MQ the CVQ is at 2 again. */
+	KUNIT_EXPECT_EQ(test, ops->get_vq_group(vdev, 2), 2);
+	/* The MAC is the config space's again. */
+	KUNIT_EXPECT_MEMEQ(test, vnd->ctrl.nc.state.mac, mac_b, ETH_ALEN);
+
+	KUNIT_EXPECT_EQ(test, ops->compat_reset(vdev, VDPA_RESET_F_CLEAN_MAP),
+			0);
+	if (compat) {
+		KUNIT_EXPECT_EQ(test, fp->calls[FP_COMPAT_RESET], 2);
+		KUNIT_EXPECT_EQ(test, fp->reset_flags, VDPA_RESET_F_CLEAN_MAP);
+	} else {
+		KUNIT_EXPECT_EQ(test, fp->calls[FP_RESET], 2);
+	}
+}
+
+static void vnd_test_suspend_resume(struct kunit *test)
+{
+	static const struct vnd_cfg c = { .pairs = 1, .ngroups = 1, .nas = 1 };
+	struct vdpa_net_device *vnd = vnd_new(test, &c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct fake_parent *fp = vnd_fp(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+
+	fp->fail = -EBUSY;
+	KUNIT_EXPECT_EQ(test, ops->suspend(vdev), -EBUSY);
+	KUNIT_EXPECT_FALSE(test, vnd->suspended);
+	fp->fail = 0;
+	KUNIT_EXPECT_EQ(test, ops->suspend(vdev), 0);
+	KUNIT_EXPECT_TRUE(test, vnd->suspended);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_SUSPEND], 2);
+	KUNIT_EXPECT_EQ(test, ops->resume(vdev), 0);
+	KUNIT_EXPECT_FALSE(test, vnd->suspended);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_RESUME], 1);
+	/* Nothing negotiated: nothing to replay. */
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_MAC_ADDR_SET], 0);
+	/* A reset resumes too. */
+	KUNIT_EXPECT_EQ(test, ops->suspend(vdev), 0);
+	KUNIT_EXPECT_EQ(test, ops->reset(vdev), 0);
+	KUNIT_EXPECT_FALSE(test, vnd->suspended);
+}
+
+/* ---- end to end, through a control virtqueue in kernel memory ---- */
+
+#define RING_NUM	64
+#define RING_MEM	8192
+#define BUF_OFF		4096
+#define SLOT_SIZE	64
+#define ACK_OFF		48
+#define IOVA_BASE	0x40000000ULL
+
+struct drv_ring {
+	u8 *mem;
+	u64 dma;		/* the device's address of @mem */
+	struct vring vr;
+	u16 avail;
+	atomic_t cbs;
+};
+
+static irqreturn_t drv_cb(void *data)
+{
+	struct drv_ring *r = data;
+
+	atomic_inc(&r->cbs);
+	return IRQ_HANDLED;
+}
+
+/* Allocate before the device, so that it is freed after the device. */
+static struct drv_ring *drv_ring_new(struct kunit *test)
+{
+	struct drv_ring *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	/* kmalloc: physically contiguous, naturally aligned. */
+	r->mem = kunit_kzalloc(test, RING_MEM, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r->mem);
+	KUNIT_ASSERT_LE(test, vring_size(RING_NUM, SMP_CACHE_BYTES),
+			BUF_OFF);
+	vring_init(&r->vr, RING_NUM, r->mem, SMP_CACHE_BYTES);
+	return r;
+}
+
+static u64 drv_addr(struct drv_ring *r, const void *p)
+{
+	return r->dma + ((const u8 *)p - r->mem);
+}
+
+static u16 drv_used_idx(struct drv_ring *r)
+{
+	return le16_to_cpu((__force __le16)READ_ONCE(r->vr.used->idx));
+}
+
+/* Post @cmd with a one-byte ack; returns the slot of its buffers. */
+static unsigned int drv_post(struct drv_ring *r, const u8 *cmd, size_t len)
+{
+	unsigned int slot = r->avail % (RING_NUM / 2), head = 2 * slot;
+	u8 *buf = r->mem + BUF_OFF + slot * SLOT_SIZE;
+	struct vring_desc *d = r->vr.desc;
+
+	memcpy(buf, cmd, len);
+	buf[ACK_OFF] = 0xff;
+	d[head].addr = (__force __virtio64)cpu_to_le64(drv_addr(r, buf));
+	d[head].len = (__force __virtio32)cpu_to_le32(len);
+	d[head].flags = (__force __virtio16)cpu_to_le16(VRING_DESC_F_NEXT);
+	d[head].next = (__force __virtio16)cpu_to_le16(head + 1);
+	d[head + 1].addr =
+		(__force __virtio64)cpu_to_le64(drv_addr(r, buf + ACK_OFF));
+	d[head + 1].len = (__force __virtio32)cpu_to_le32(1);
+	d[head + 1].flags = (__force __virtio16)cpu_to_le16(VRING_DESC_F_WRITE);
+	r->vr.avail->ring[r->avail % RING_NUM] =
+		(__force __virtio16)cpu_to_le16(head);
+	r->avail++;
+	/* The descriptors before the index. */
+	smp_wmb();
+	WRITE_ONCE(r->vr.avail->idx, (__force __virtio16)cpu_to_le16(r->avail));
+	return slot;
+}
+
+/* Poll, for up to 2 s, for the used index to reach @want. */
+static bool drv_wait_used(struct drv_ring *r, u16 want)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(2000);
+
+	while (drv_used_idx(r) != want) {
+		if (time_after(jiffies, end))
+			return false;
+		usleep_range(1000, 2000);
+	}
+	/* The ack and the parent's state after the index. */
+	smp_rmb();
+	return true;
+}
+
+static u8 drv_ack(struct drv_ring *r, unsigned int slot)
+{
+	return r->mem[BUF_OFF + slot * SLOT_SIZE + ACK_OFF];
+}
+
+static u32 drv_used_len(struct drv_ring *r, u16 n)
+{
+	return le32_to_cpu((__force __le32)r->vr.used->ring[n % RING_NUM].len);
+}
+
+/*
+ * Negotiate, put the CVQ where @c says and set it up, up to FEATURES_OK.
+ * Returns the CVQ index.
+ */
+static u16 cvq_start(struct kunit *test, struct vdpa_net_device *vnd,
+		     const struct vnd_cfg *c, struct drv_ring *r)
+{
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	struct vdpa_callback cb = { .callback = drv_cb, .private = r };
+	u64 want = VF(VERSION_1) | F(MAC) | F(CTRL_VQ) | F(CTRL_MAC_ADDR) |
+		   c->features;
+	struct range map = {
+		IOVA_BASE, IOVA_BASE + RING_MEM - 1, virt_to_phys(r->mem),
+		VHOST_MAP_RW
+	};
+	unsigned int asid = 0;
+	u16 cvq;
+
+	KUNIT_ASSERT_EQ(test, ops->set_driver_features(vdev, want), 0);
+	KUNIT_ASSERT_EQ(test, ops->get_driver_features(vdev), want);
+	ops->set_status(vdev, S_FEATURES_OK);
+	cvq = (want & (F(MQ) | F(RSS))) ? 2 * c->pairs : 2;
+	KUNIT_ASSERT_EQ(test, cvq, c->cvq);
+
+	switch (c->as) {
+	case AS_PT:
+		r->dma = virt_to_phys(r->mem);
+		break;
+	case AS_PARENT:
+	case AS_OWN:
+		asid = c->as == AS_OWN ? c->nas : c->nas - 1;
+		r->dma = IOVA_BASE;
+		KUNIT_ASSERT_EQ(test, vnd_map(test, vnd, asid, &map, 1), 0);
+		KUNIT_ASSERT_EQ(test, ops->set_group_asid(vdev, c->ngroups,
+							  asid), 0);
+		break;
+	}
+	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, asid);
+	ops->set_vq_num(vdev, cvq, RING_NUM);
+	KUNIT_ASSERT_EQ(test, ops->set_vq_address(vdev, cvq,
+						  drv_addr(r, r->vr.desc),
+						  drv_addr(r, r->vr.avail),
+						  drv_addr(r, r->vr.used)), 0);
+	ops->set_vq_cb(vdev, cvq, &cb);
+	ops->set_vq_ready(vdev, cvq, true);
+	KUNIT_ASSERT_TRUE(test, ops->get_vq_ready(vdev, cvq));
+	return cvq;
+}
+
+static const struct vnd_cfg e2e_cfgs[] = {
+	{ "1 pair, AS 0 pass-through, dma_map", 1, 1, 1, false, 0, 2, AS_PT },
+	{ "1 pair, AS 0 pass-through, set_map", 1, 1, 1, true, 0, 2, AS_PT },
+	{ "4 pairs, MQ, AS 0 pass-through", 4, 1, 1, true, F(MQ), 8, AS_PT },
+	{ "1 pair, parent AS 0 mapped, dma_map", 1, 1, 1, false, 0, 2,
+	  AS_PARENT },
+	{ "4 pairs, MQ, parent AS 1 mapped, set_map", 4, 2, 2, true, F(MQ), 8,
+	  AS_PARENT },
+	{ "4 pairs, MQ, parent AS 1 mapped, dma_map", 4, 2, 2, false, F(MQ),
+	  8, AS_PARENT },
+	{ "1 pair, own AS, dma_map", 1, 1, 1, false, 0, 2, AS_OWN },
+	{ "4 pairs, no MQ, own AS, set_map", 4, 1, 1, true, 0, 2, AS_OWN },
+	{ "4 pairs, MQ, own AS, dma_map, 2 ASes", 4, 2, 2, false, F(MQ), 8,
+	  AS_OWN },
+};
+
+KUNIT_ARRAY_PARAM(e2e_cfg, e2e_cfgs, vnd_cfg_desc);
+
+static const u8 cmd_mac1[] = {
+	VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET,
+	0x02, 0x11, 0x22, 0x33, 0x44, 0x55,
+};
+
+static const u8 cmd_mac2[] = {
+	VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET,
+	0x02, 0x66, 0x77, 0x88, 0x99, 0xaa,
+};
+
+static const u8 cmd_pairs2[] = {
+	VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, 2, 0,
+};
+
+static void vnd_test_cvq_e2e(struct kunit *test)
+{
+	const struct vnd_cfg *c = test->param_value;
+	struct drv_ring *r = drv_ring_new(test);
+	struct vdpa_net_device *vnd = vnd_new(test, c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct fake_parent *fp = vnd_fp(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	bool mq = c->features & F(MQ);
+	struct vdpa_vq_state st = {};
+	unsigned int slot, maps;
+	u8 frame[ETH_ZLEN] = {};
+	u16 cvq, done = 0;
+
+	maps = fp->calls[FP_DMA_MAP] + fp->calls[FP_SET_MAP];
+	cvq = cvq_start(test, vnd, c, r);
+	/* The map reached the parent for its own address space only. */
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_DMA_MAP] + fp->calls[FP_SET_MAP],
+			maps + (c->as == AS_PARENT));
+
+	/* Before DRIVER_OK a kick does nothing... */
+	slot = drv_post(r, cmd_mac1, sizeof(cmd_mac1));
+	ops->kick_vq(vdev, cvq);
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, drv_used_idx(r), 0);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_MAC_ADDR_SET], 0);
+
+	/* ... DRIVER_OK runs what was posted. */
+	ops->set_status(vdev, S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+	KUNIT_ASSERT_TRUE(test, drv_wait_used(r, ++done));
+	KUNIT_EXPECT_EQ(test, drv_ack(r, slot), VIRTIO_NET_OK);
+	KUNIT_EXPECT_EQ(test, drv_used_len(r, 0), 1);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_MAC_ADDR_SET], 1);
+	KUNIT_EXPECT_MEMEQ(test, fp->mac, &cmd_mac1[2], ETH_ALEN);
+	KUNIT_EXPECT_MEMEQ(test, vnd->ctrl.nc.state.mac, &cmd_mac1[2],
+			   ETH_ALEN);
+	KUNIT_EXPECT_GE(test, atomic_read(&r->cbs), 1);
+
+	if (mq) {
+		slot = drv_post(r, cmd_pairs2, sizeof(cmd_pairs2));
+		ops->kick_vq(vdev, cvq);
+		KUNIT_ASSERT_TRUE(test, drv_wait_used(r, ++done));
+		KUNIT_EXPECT_EQ(test, drv_ack(r, slot), VIRTIO_NET_OK);
+		KUNIT_EXPECT_EQ(test, fp->calls[FP_VQ_PAIRS_SET], 1);
+		KUNIT_EXPECT_EQ(test, fp->vq_pairs, 2);
+	}
+	KUNIT_EXPECT_EQ(test, ops->get_vq_state(vdev, cvq, &st), 0);
+	KUNIT_EXPECT_EQ(test, st.split.avail_index, done);
+	/* The data queues never saw the CVQ index. */
+	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
+	KUNIT_EXPECT_EQ(test, fp->vq_seen, 0);
+
+	/* Suspended, the CVQ waits; resumed, the state is replayed first. */
+	KUNIT_ASSERT_EQ(test, ops->suspend(vdev), 0);
+	slot = drv_post(r, cmd_mac2, sizeof(cmd_mac2));
+	ops->kick_vq(vdev, cvq);
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, drv_used_idx(r), done);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_MAC_ADDR_SET], 1);
+	KUNIT_ASSERT_EQ(test, ops->resume(vdev), 0);
+	KUNIT_ASSERT_TRUE(test, drv_wait_used(r, ++done));
+	KUNIT_EXPECT_EQ(test, drv_ack(r, slot), VIRTIO_NET_OK);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_MAC_ADDR_SET], 3);
+	KUNIT_EXPECT_MEMEQ(test, fp->mac, &cmd_mac2[2], ETH_ALEN);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_VQ_PAIRS_SET], mq ? 2 : 0);
+	if (mq)
+		KUNIT_EXPECT_EQ(test, fp->vq_pairs, 2);
+
+	/* The receive filter follows: the new MAC is ours. */
+	memcpy(frame, &cmd_mac2[2], ETH_ALEN);
+	frame[12] = 0x08;
+	KUNIT_EXPECT_TRUE(test, vdpa_net_rx_accept(&fp->vdpa, frame,
+						   sizeof(frame)));
+
+	/* After a reset the CVQ is gone until it is set up again. */
+	KUNIT_EXPECT_EQ(test, ops->reset(vdev), 0);
+	KUNIT_EXPECT_FALSE(test, ops->get_vq_ready(vdev, cvq));
+}
+
+/* A ring the driver broke: NEEDS_RESET, until a reset. */
+static void vnd_test_cvq_broken(struct kunit *test)
+{
+	static const struct vnd_cfg c = {
+		"", 1, 1, 1, false, 0, 2, AS_OWN
+	};
+	struct drv_ring *r = drv_ring_new(test);
+	struct vdpa_net_device *vnd = vnd_new(test, &c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct fake_parent *fp = vnd_fp(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	unsigned long end;
+	u16 cvq;
+
+	cvq = cvq_start(test, vnd, &c, r);
+	ops->set_status(vdev, S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+	/* More available buffers than the ring holds. */
+	WRITE_ONCE(r->vr.avail->idx,
+		   (__force __virtio16)cpu_to_le16(RING_NUM + 1));
+	ops->kick_vq(vdev, cvq);
+	end = jiffies + msecs_to_jiffies(2000);
+	while (!(ops->get_status(vdev) & VIRTIO_CONFIG_S_NEEDS_RESET) &&
+	       time_before(jiffies, end))
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_TRUE(test, ops->get_status(vdev) &
+				VIRTIO_CONFIG_S_NEEDS_RESET);
+	KUNIT_EXPECT_FALSE(test, fp->status & VIRTIO_CONFIG_S_NEEDS_RESET);
+	KUNIT_EXPECT_EQ(test, drv_used_idx(r), 0);
+	/* Writing the status back does not clear it, nor reach the parent. */
+	ops->set_status(vdev, ops->get_status(vdev));
+	KUNIT_EXPECT_FALSE(test, fp->status & VIRTIO_CONFIG_S_NEEDS_RESET);
+	KUNIT_EXPECT_TRUE(test, ops->get_status(vdev) &
+				VIRTIO_CONFIG_S_NEEDS_RESET);
+	KUNIT_EXPECT_EQ(test, ops->reset(vdev), 0);
+	KUNIT_EXPECT_EQ(test, ops->get_status(vdev), 0);
+}
+
+static void vnd_param_bool_desc(const bool *b, char *desc)
+{
+	strscpy(desc, *b ? "compat_reset" : "reset only",
+		KUNIT_PARAM_DESC_SIZE);
+}
+
+static const bool compat_params[] = { true, false };
+
+KUNIT_ARRAY_PARAM(compat, compat_params, vnd_param_bool_desc);
+
+static struct kunit_case vdpa_net_device_cases[] = {
+	KUNIT_CASE(vnd_test_alloc),
+	KUNIT_CASE_PARAM(vnd_test_layout, parent_cfg_gen_params),
+	KUNIT_CASE(vnd_test_dma_dev),
+	KUNIT_CASE_PARAM(vnd_test_vq_index, vq_cfg_gen_params),
+	KUNIT_CASE(vnd_test_cvq_bad_num),
+	KUNIT_CASE_PARAM(vnd_test_group_asid, parent_cfg_gen_params),
+	KUNIT_CASE(vnd_test_group_asid_no_parent_op),
+	KUNIT_CASE_PARAM(vnd_test_maps, parent_cfg_gen_params),
+	KUNIT_CASE_PARAM(vnd_test_map_errors, map_err_cfg_gen_params),
+	KUNIT_CASE_PARAM(vnd_test_maps_reset, parent_cfg_gen_params),
+	KUNIT_CASE_PARAM(vnd_test_device_features, features_case_gen_params),
+	KUNIT_CASE_PARAM(vnd_test_driver_features, features_cfg_gen_params),
+	KUNIT_CASE_PARAM(vnd_test_status_reset, compat_gen_params),
+	KUNIT_CASE(vnd_test_suspend_resume),
+	KUNIT_CASE_PARAM(vnd_test_cvq_e2e, e2e_cfg_gen_params),
+	KUNIT_CASE(vnd_test_cvq_broken),
+	{}
+};
+
+static struct kunit_suite vdpa_net_device_suite = {
+	.name = "vdpa_net_device",
+	.test_cases = vdpa_net_device_cases,
+};
+
+kunit_test_suite(vdpa_net_device_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for vdpa_net_device");
