@@ -165,6 +165,9 @@ static void vnd_work(struct kthread_work *work)
 				     "control virtqueue broken (%d): device needs reset\n",
 				     done);
 		vnd->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+		/* The spec wants a config change notification with it. */
+		if (vnd->config_cb.callback)
+			vnd->config_cb.callback(vnd->config_cb.private);
 		goto out;
 	}
 	if (done) {
@@ -300,7 +303,8 @@ static void vnd_set_vq_ready(struct vdpa_device *vdev, u16 idx, bool ready)
 	}
 	mutex_lock(&vnd->lock);
 	if (ready && !vnd->cvq.ready) {
-		if (!is_power_of_2(vnd->cvq.num) || vnd->cvq.num > 32768) {
+		if (!is_power_of_2(vnd->cvq.num) ||
+		    vnd->cvq.num > vnd->parent_ops->get_vq_num_max(vnd->parent)) {
 			dev_warn(&vdev->dev, "bad control virtqueue size %u\n",
 				 vnd->cvq.num);
 			mutex_unlock(&vnd->lock);
@@ -415,8 +419,7 @@ static u16 vnd_get_vq_size(struct vdpa_device *vdev, u16 idx)
 	struct vdpa_net_device *vnd = to_vnd(vdev);
 
 	if (vnd_is_cvq(vnd, idx))
-		return min_t(u16, VDPA_NET_CVQ_NUM_MAX,
-			     vnd_get_vq_num_max(vdev));
+		return vnd_get_vq_num_max(vdev);
 	if (vnd->parent_ops->get_vq_size)
 		return vnd->parent_ops->get_vq_size(vnd->parent, idx);
 	return vnd_get_vq_num_max(vdev);
@@ -539,6 +542,9 @@ static void vnd_set_config_cb(struct vdpa_device *vdev,
 {
 	struct vdpa_net_device *vnd = to_vnd(vdev);
 
+	mutex_lock(&vnd->lock);
+	vnd->config_cb = *cb;
+	mutex_unlock(&vnd->lock);
 	vnd->parent_ops->set_config_cb(vnd->parent, cb);
 }
 
@@ -705,6 +711,17 @@ static void vnd_iotlb_claim(struct vdpa_net_device *vnd, unsigned int asid)
 	}
 }
 
+static unsigned int vnd_iotlb_count(struct vhost_iotlb *iotlb)
+{
+	struct vhost_iotlb_map *map;
+	unsigned int n = 0;
+
+	for (map = vhost_iotlb_itree_first(iotlb, 0, ULLONG_MAX); map;
+	     map = vhost_iotlb_itree_next(map, 0, ULLONG_MAX))
+		n++;
+	return n;
+}
+
 static int vnd_iotlb_copy(struct vdpa_net_device *vnd, unsigned int asid,
 			  struct vhost_iotlb *from)
 {
@@ -735,6 +752,9 @@ static int vnd_set_map(struct vdpa_device *vdev, unsigned int asid,
 
 	if (asid > vnd_own_asid(vnd))
 		return -EINVAL;
+	/* Refuse what the mirror cannot hold before the parent takes it. */
+	if (vnd_iotlb_count(iotlb) > max_iotlb_entries)
+		return -ENOSPC;
 	if (asid < vnd_own_asid(vnd)) {
 		err = vnd->parent_ops->set_map(vnd->parent, asid, iotlb);
 		if (err)

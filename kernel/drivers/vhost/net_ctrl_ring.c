@@ -189,8 +189,12 @@ static int net_ctrl_vringh_handle(struct net_ctrl_vringh *ctx,
 
 	while (done < budget) {
 		err = net_ctrl_vringh_one(ctx, vrh, io, ops, priv);
+		/*
+		 * Report the chains completed first: the broken head was not
+		 * consumed, so the next call finds it again.
+		 */
 		if (err < 0)
-			return err;
+			return done ? done : err;
 		if (!err)
 			break;
 		done++;
@@ -220,8 +224,9 @@ static int net_ctrl_vringh_handle(struct net_ctrl_vringh *ctx,
  * Return: the number of chains completed; when it equals @budget more
  * chains may be pending, and the caller should call again later (after
  * letting the driver's CPU run).  A negative errno when the ring is broken
- * beyond one chain (e.g. a head index out of range): nothing more can be
- * consumed, and the parent should set DEVICE_NEEDS_RESET.
+ * beyond one chain (e.g. a head index out of range) and no chain was
+ * completed before it in this call: nothing more can be consumed, and
+ * the parent should set DEVICE_NEEDS_RESET.
  */
 int net_ctrl_vringh_handle_cvq(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 			       const struct net_ctrl_ops *ops, void *priv,
@@ -427,8 +432,8 @@ static int net_ctrl_stats_show(struct seq_file *s, void *unused)
 	net_ctrl_vringh_stats_read(ctx, &st);
 	for (i = 0; i <= NET_CTRL_NCLASSES; i++)
 		seq_printf(s, "%s: received=%llu ok=%llu err=%llu\n",
-			   i < NET_CTRL_NCLASSES ? net_ctrl_class_name(i) :
-			   "other", st.received[i], st.ok[i], st.err[i]);
+			   net_ctrl_class_name(i), st.received[i], st.ok[i],
+			   st.err[i]);
 	seq_printf(s, "no_ack: %llu\nbad_chain: %llu\nring_errors: %llu\n",
 		   st.no_ack, st.bad_chain, st.ring_errors);
 	return 0;

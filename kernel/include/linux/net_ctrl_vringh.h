@@ -137,7 +137,10 @@ struct net_ctrl_state {
  * @soft_features: VIRTIO_NET_F_* bits whose commands the module handles
  *	from its state alone, with no parent callback: a software device
  *	that filters with net_ctrl_rx_accept() sets CTRL_RX, CTRL_RX_EXTRA
- *	and CTRL_VLAN here instead of filling empty callbacks
+ *	and CTRL_VLAN here instead of filling empty callbacks.  Also
+ *	accepted: CTRL_GUEST_OFFLOADS, and CTRL_MAC_ADDR for a device
+ *	without VIRTIO_NET_F_MAC (with it, the config space must follow:
+ *	fill @mac_addr_set instead)
  */
 struct net_ctrl_limits {
 	u16 max_vq_pairs;
@@ -270,8 +273,9 @@ struct sk_buff;
 
 /**
  * struct net_ctrl_stats - control virtqueue counters
- * @received: chains taken off the ring, by command class (the last slot
- *	counts unknown classes and chains too short to hold a header)
+ * @received: chains taken off the ring, by command class (the last slot,
+ *	"unknown", counts unknown classes, chains with no readable byte and
+ *	chains vringh could not map)
  * @ok: commands answered VIRTIO_NET_OK, by class
  * @err: commands answered VIRTIO_NET_ERR, by class
  * @no_ack: chains completed without an ack, as they had no writable byte

@@ -6,6 +6,8 @@
  * The parent allocates and sets up an ordinary vdpa_device for its data
  * virtqueues (never registered), then hands it to vdpa_net_device_alloc()
  * with its control command callbacks (struct net_ctrl_ops) and limits.
+ * The frontend keeps the parent device's driver data (dev_get_drvdata()
+ * of the parent's struct device): the parent must not use it.
  * The frontend registers a vdpa_device of its own on the vdpa bus: it has
  * one more virtqueue (the control virtqueue, at the index the spec gives
  * it), one more virtqueue group holding that queue alone and one more
@@ -24,9 +26,6 @@
 #include <linux/vdpa.h>
 #include <linux/vhost_iotlb.h>
 #include <linux/vringh.h>
-
-/* The default size of the emulated control virtqueue. */
-#define VDPA_NET_CVQ_NUM_MAX	256
 
 /**
  * struct vdpa_net_cvq - the emulated control virtqueue
@@ -70,6 +69,7 @@ struct vdpa_net_cvq {
  * @work: the control virtqueue work
  * @filter: a copy of @ctrl's state published for net_ctrl_rx_accept()
  * @filter_lock: protects @filter
+ * @config_cb: the driver's config change notification
  * @mm: the address space bound with bind_mm() (use_va parents)
  * @features: the negotiated features, control features included
  * @status: the device status bits the frontend adds (NEEDS_RESET)
@@ -90,6 +90,7 @@ struct vdpa_net_device {
 	struct kthread_work work;
 	struct net_ctrl filter;
 	spinlock_t filter_lock;	/* @filter */
+	struct vdpa_callback config_cb;
 	struct mm_struct *mm;
 	u64 features;
 	u8 status;
