@@ -306,7 +306,7 @@ static void bench_post(struct bench *b, unsigned int first, unsigned int n)
 			(__force __virtio16)cpu_to_le16(head);
 	}
 	/* Descriptors and ring entries before the index. */
-	virt_wmb(true);
+	virtio_wmb(false);
 	b->vr.avail->idx = (__force __virtio16)cpu_to_le16(b->avail_idx);
 }
 
@@ -317,7 +317,7 @@ static unsigned int bench_reap(struct bench *b)
 	unsigned int n = 0;
 
 	/* The used index before the entries it covers. */
-	virt_rmb(true);
+	virtio_rmb(false);
 	while (b->used_seen != used_idx) {
 		struct vring_used_elem *e;
 		u32 id, len;

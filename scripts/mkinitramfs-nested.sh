@@ -86,7 +86,8 @@ while IFS= read -r line <&4; do
 	[ "$line" = quit ] && break
 	[ -n "$line" ] || continue
 	echo "L2# $line"
-	out=$(sh -c "$line" 2>&1)
+	# busybox sh runs its own ip applet first: name iproute2's explicitly.
+	out=$(sh -c "ip() { /sbin/ip \"\$@\"; }; $line" 2>&1)
 	rc=$?
 	[ -n "$out" ] && echo "$out" && echo "$out" | sed 's/^/@@L2 OUT /' >&3
 	echo "@@L2 RC $rc" >&3

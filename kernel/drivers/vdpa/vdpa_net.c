@@ -174,7 +174,11 @@ static void vnd_work(struct kthread_work *work)
 		vnd_publish_filter(vnd);
 		vnd_cvq_notify(vnd);
 	}
-	if (done == VDPA_NET_CVQ_BUDGET)
+	/*
+	 * Look again: more may be pending past the budget, or a broken head
+	 * the library left for its next call, after the chains before it.
+	 */
+	if (done)
 		kthread_queue_work(vnd->worker, &vnd->work);
 out:
 	mutex_unlock(&vnd->lock);

@@ -122,6 +122,7 @@ struct fake_parent {
 	/* the control callbacks */
 	u8 mac[ETH_ALEN];
 	u16 vq_pairs;
+	unsigned int config_cbs;	/* set_config_cb */
 	bool *released;
 };
 
@@ -252,6 +253,7 @@ static u64 fp_get_driver_features(struct vdpa_device *vdev)
 static void fp_set_config_cb(struct vdpa_device *vdev,
 			     struct vdpa_callback *cb)
 {
+	to_fp(vdev)->config_cbs++;
 }
 
 static u16 fp_get_vq_num_max(struct vdpa_device *vdev)
@@ -609,7 +611,7 @@ static bool iotlb_is_pt(struct vdpa_net_device *vnd, unsigned int asid)
 	       iotlb->nmaps == 2;
 }
 
-struct range {
+struct map_range {
 	u64 start;
 	u64 last;
 	u64 addr;
@@ -618,7 +620,7 @@ struct range {
 
 /* The IOTLB holds exactly @n ranges, @want in order. */
 static void expect_iotlb(struct kunit *test, struct vhost_iotlb *iotlb,
-			 const struct range *want, unsigned int n)
+			 const struct map_range *want, unsigned int n)
 {
 	struct vhost_iotlb_map *map;
 	unsigned int i = 0;
@@ -640,7 +642,7 @@ static void expect_iotlb(struct kunit *test, struct vhost_iotlb *iotlb,
 
 /* Map @n ranges in @asid, through dma_map or one set_map. */
 static int vnd_map(struct kunit *test, struct vdpa_net_device *vnd,
-		   unsigned int asid, const struct range *r, unsigned int n)
+		   unsigned int asid, const struct map_range *r, unsigned int n)
 {
 	const struct vdpa_config_ops *ops = vnd_ops(vnd);
 	struct vhost_iotlb *iotlb;
@@ -919,8 +921,7 @@ static void vnd_test_vq_index(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
 
 	/* Sizes, doorbells, DMA devices. */
-	KUNIT_EXPECT_EQ(test, ops->get_vq_size(vdev, c->cvq),
-			min(VDPA_NET_CVQ_NUM_MAX, FP_NUM_MAX));
+	KUNIT_EXPECT_EQ(test, ops->get_vq_size(vdev, c->cvq), FP_NUM_MAX);
 	KUNIT_EXPECT_EQ(test, ops->get_vq_size(vdev, 0), FP_NUM_MAX);
 	area = ops->get_vq_notification(vdev, c->cvq);
 	KUNIT_EXPECT_EQ(test, area.addr, 0);
@@ -938,13 +939,13 @@ static void vnd_test_vq_index(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
 }
 
-/* A CVQ size the ring cannot have leaves the queue disabled. */
+/* A CVQ size the ring or the parent cannot have leaves it disabled. */
 static void vnd_test_cvq_bad_num(struct kunit *test)
 {
 	static const struct vnd_cfg c = { .pairs = 1, .ngroups = 1, .nas = 1 };
 	struct vdpa_net_device *vnd = vnd_new(test, &c, 0);
 	const struct vdpa_config_ops *ops = vnd_ops(vnd);
-	static const u32 bad[] = { 0, 3, 100, 65536 };
+	static const u32 bad[] = { 0, 3, 100, 2 * FP_NUM_MAX, 65536 };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -953,7 +954,7 @@ static void vnd_test_cvq_bad_num(struct kunit *test)
 		KUNIT_EXPECT_FALSE_MSG(test, ops->get_vq_ready(&vnd->vdpa, 2),
 				       "num %u", bad[i]);
 	}
-	ops->set_vq_num(&vnd->vdpa, 2, 32);
+	ops->set_vq_num(&vnd->vdpa, 2, FP_NUM_MAX);
 	ops->set_vq_ready(&vnd->vdpa, 2, true);
 	KUNIT_EXPECT_TRUE(test, ops->get_vq_ready(&vnd->vdpa, 2));
 	KUNIT_EXPECT_EQ(test, vnd_fp(vnd)->calls[FP_SET_VQ_READY], 0);
@@ -1033,7 +1034,7 @@ static void vnd_test_group_asid_no_parent_op(struct kunit *test)
 
 /* ---- maps: routed per address space, mirrored ---- */
 
-static const struct range map_a[] = {
+static const struct map_range map_a[] = {
 	{ 0x1000, 0x2fff, 0x40000, VHOST_MAP_RW },
 	{ 0x10000, 0x10fff, 0x80000, VHOST_MAP_RO },
 };
@@ -1128,6 +1129,45 @@ static void vnd_test_maps(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, iotlb_is_pt(vnd, asid));
 }
 
+/*
+ * A set_map the mirror cannot hold is refused before the parent sees it;
+ * one that just fits goes through.
+ */
+static void check_set_map_limit(struct kunit *test,
+				struct vdpa_net_device *vnd)
+{
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct fake_parent *fp = vnd_fp(vnd);
+	unsigned int limit = vnd->iotlb[0].limit, i, maps;
+	struct vhost_iotlb *big;
+	u64 iova;
+
+	big = vhost_iotlb_alloc(limit + 1, 0);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	for (i = 0; i < limit; i++) {
+		iova = 0x100000ULL + i * PAGE_SIZE;
+		KUNIT_ASSERT_EQ(test, vhost_iotlb_add_range(big, iova,
+							    iova + PAGE_SIZE - 1,
+							    i * PAGE_SIZE,
+							    VHOST_MAP_RW), 0);
+	}
+	maps = fp->calls[FP_SET_MAP];
+	KUNIT_EXPECT_EQ(test, ops->set_map(&vnd->vdpa, 0, big), 0);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_MAP], maps + 1);
+	KUNIT_EXPECT_EQ(test, fp->map_entries, limit);
+	KUNIT_EXPECT_EQ(test, vnd->iotlb[0].nmaps, limit);
+
+	KUNIT_ASSERT_EQ(test, vhost_iotlb_add_range(big, 0x1000, 0x1fff, 0,
+						    VHOST_MAP_RW), 0);
+	KUNIT_EXPECT_EQ(test, ops->set_map(&vnd->vdpa, 0, big), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ops->set_map(&vnd->vdpa, vnd->vdpa.nas - 1, big),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_MAP], maps + 1);
+	KUNIT_EXPECT_EQ(test, vnd->iotlb[0].nmaps, limit);
+	KUNIT_EXPECT_TRUE(test, iotlb_is_pt(vnd, vnd->vdpa.nas - 1));
+	vhost_iotlb_free(big);
+}
+
 /* The parent refuses: the mirror does not change. */
 static void vnd_test_map_errors(struct kunit *test)
 {
@@ -1157,8 +1197,10 @@ static void vnd_test_map_errors(struct kunit *test)
 	expect_iotlb(test, &vnd->iotlb[0], map_a, 2);
 	fp->fail = 0;
 
-	if (c->batch)
+	if (c->batch) {
+		check_set_map_limit(test, vnd);
 		return;
+	}
 	/* The mirror is full: the parent's map is taken back. */
 	limit = vnd->iotlb[0].limit;
 	vnd->iotlb[0].limit = 2;
@@ -1418,6 +1460,7 @@ struct drv_ring {
 	struct vring vr;
 	u16 avail;
 	atomic_t cbs;
+	atomic_t config_cbs;
 };
 
 static irqreturn_t drv_cb(void *data)
@@ -1425,6 +1468,14 @@ static irqreturn_t drv_cb(void *data)
 	struct drv_ring *r = data;
 
 	atomic_inc(&r->cbs);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t drv_config_cb(void *data)
+{
+	struct drv_ring *r = data;
+
+	atomic_inc(&r->config_cbs);
 	return IRQ_HANDLED;
 }
 
@@ -1479,6 +1530,17 @@ static unsigned int drv_post(struct drv_ring *r, const u8 *cmd, size_t len)
 	return slot;
 }
 
+/* Make a head beyond the ring available: nothing can be completed. */
+static void drv_post_broken(struct drv_ring *r)
+{
+	r->vr.avail->ring[r->avail % RING_NUM] =
+		(__force __virtio16)cpu_to_le16(RING_NUM + 1);
+	r->avail++;
+	/* The ring entry before the index. */
+	smp_wmb();
+	WRITE_ONCE(r->vr.avail->idx, (__force __virtio16)cpu_to_le16(r->avail));
+}
+
 /* Poll, for up to 2 s, for the used index to reach @want. */
 static bool drv_wait_used(struct drv_ring *r, u16 want)
 {
@@ -1516,7 +1578,7 @@ static u16 cvq_start(struct kunit *test, struct vdpa_net_device *vnd,
 	struct vdpa_callback cb = { .callback = drv_cb, .private = r };
 	u64 want = VF(VERSION_1) | F(MAC) | F(CTRL_VQ) | F(CTRL_MAC_ADDR) |
 		   c->features;
-	struct range map = {
+	struct map_range map = {
 		IOVA_BASE, IOVA_BASE + RING_MEM - 1, virt_to_phys(r->mem),
 		VHOST_MAP_RW
 	};
@@ -1665,34 +1727,54 @@ static void vnd_test_cvq_e2e(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, ops->get_vq_ready(vdev, cvq));
 }
 
-/* A ring the driver broke: NEEDS_RESET, until a reset. */
+/*
+ * A ring the driver broke: NEEDS_RESET with a config notification, until a
+ * reset; the commands before the broken head are still answered.  The
+ * control virtqueue library reports those commands first and leaves the
+ * broken head for its next call: the frontend must make that call without
+ * waiting for another kick.
+ */
 static void vnd_test_cvq_broken(struct kunit *test)
 {
+	bool good_first = *(const bool *)test->param_value;
 	static const struct vnd_cfg c = {
 		"", 1, 1, 1, false, 0, 2, AS_OWN
 	};
 	struct drv_ring *r = drv_ring_new(test);
 	struct vdpa_net_device *vnd = vnd_new(test, &c, 0);
 	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct vdpa_callback ccb = { .callback = drv_config_cb, .private = r };
 	struct fake_parent *fp = vnd_fp(vnd);
 	struct vdpa_device *vdev = &vnd->vdpa;
+	unsigned int slot = 0;
 	unsigned long end;
 	u16 cvq;
 
 	cvq = cvq_start(test, vnd, &c, r);
+	ops->set_config_cb(vdev, &ccb);
+	KUNIT_EXPECT_EQ(test, fp->config_cbs, 1);
 	ops->set_status(vdev, S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
-	/* More available buffers than the ring holds. */
-	WRITE_ONCE(r->vr.avail->idx,
-		   (__force __virtio16)cpu_to_le16(RING_NUM + 1));
+	if (good_first)
+		slot = drv_post(r, cmd_mac1, sizeof(cmd_mac1));
+	drv_post_broken(r);
 	ops->kick_vq(vdev, cvq);
 	end = jiffies + msecs_to_jiffies(2000);
 	while (!(ops->get_status(vdev) & VIRTIO_CONFIG_S_NEEDS_RESET) &&
 	       time_before(jiffies, end))
 		usleep_range(1000, 2000);
-	KUNIT_EXPECT_TRUE(test, ops->get_status(vdev) &
-				VIRTIO_CONFIG_S_NEEDS_RESET);
+	KUNIT_EXPECT_TRUE_MSG(test, ops->get_status(vdev) &
+				    VIRTIO_CONFIG_S_NEEDS_RESET,
+			      "no NEEDS_RESET %s the broken head", good_first ?
+			      "for a batch that ends with" : "for");
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->config_cbs), 1);
 	KUNIT_EXPECT_FALSE(test, fp->status & VIRTIO_CONFIG_S_NEEDS_RESET);
-	KUNIT_EXPECT_EQ(test, drv_used_idx(r), 0);
+	KUNIT_EXPECT_EQ(test, drv_used_idx(r), good_first);
+	if (good_first) {
+		/* The ack after the index. */
+		smp_rmb();
+		KUNIT_EXPECT_EQ(test, drv_ack(r, slot), VIRTIO_NET_OK);
+		KUNIT_EXPECT_EQ(test, fp->calls[FP_MAC_ADDR_SET], 1);
+	}
 	/* Writing the status back does not clear it, nor reach the parent. */
 	ops->set_status(vdev, ops->get_status(vdev));
 	KUNIT_EXPECT_FALSE(test, fp->status & VIRTIO_CONFIG_S_NEEDS_RESET);
@@ -1701,6 +1783,16 @@ static void vnd_test_cvq_broken(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ops->reset(vdev), 0);
 	KUNIT_EXPECT_EQ(test, ops->get_status(vdev), 0);
 }
+
+static void broken_desc(const bool *b, char *desc)
+{
+	strscpy(desc, *b ? "after a good command" : "first",
+		KUNIT_PARAM_DESC_SIZE);
+}
+
+static const bool broken_params[] = { false, true };
+
+KUNIT_ARRAY_PARAM(broken, broken_params, broken_desc);
 
 static void vnd_param_bool_desc(const bool *b, char *desc)
 {
@@ -1728,7 +1820,7 @@ static struct kunit_case vdpa_net_device_cases[] = {
 	KUNIT_CASE_PARAM(vnd_test_status_reset, compat_gen_params),
 	KUNIT_CASE(vnd_test_suspend_resume),
 	KUNIT_CASE_PARAM(vnd_test_cvq_e2e, e2e_cfg_gen_params),
-	KUNIT_CASE(vnd_test_cvq_broken),
+	KUNIT_CASE_PARAM(vnd_test_cvq_broken, broken_gen_params),
 	{}
 };
 

@@ -62,16 +62,6 @@ static const struct net_ctrl_vringh_io net_ctrl_io_kern = {
 	.complete = vringh_complete_kern,
 };
 
-static size_t net_ctrl_kiov_len(const struct vringh_kiov *kiov)
-{
-	size_t len = 0;
-	unsigned int i;
-
-	for (i = 0; i < kiov->used; i++)
-		len += kiov->iov[i].iov_len;
-	return len;
-}
-
 static void net_ctrl_count(struct net_ctrl_vringh *ctx, int class, u8 ack,
 			   bool no_ack, bool bad_chain)
 {
@@ -133,8 +123,8 @@ static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 		return 1;
 	}
 
-	rlen = net_ctrl_kiov_len(&ctx->riov);
-	wlen = net_ctrl_kiov_len(&ctx->wiov);
+	rlen = vringh_kiov_length(&ctx->riov);
+	wlen = vringh_kiov_length(&ctx->wiov);
 	want = min_t(size_t, rlen, NET_CTRL_MAX_CMD_LEN);
 	got = io->pull(vrh, &ctx->riov, ctx->buf, want);
 	if (got >= 1)
