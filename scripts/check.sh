@@ -104,10 +104,10 @@ if [ -s config/kunit-suites ]; then
 		ko "kunit ($np passed, $nf failed, missing suites:${missing:- none}, parse rc=$krc)"; fi
 fi
 
-# guest_suite MODE PREFIX: boot the guest suite MODE, one result per
-# @@TEST line of its results channel, names prefixed with PREFIX.
+# guest_suite MODE PREFIX [INITRD]: boot the guest suite MODE, one result
+# per @@TEST line of its results channel, names prefixed with PREFIX.
 guest_suite() {
-	if ./scripts/qemu-run.sh "$kernel" "$work/initramfs.cpio" "$1" "$log/$1" "${E2E_TIMEOUT:-900}"; then
+	if ./scripts/qemu-run.sh "$kernel" "${3:-$work/initramfs.cpio}" "$1" "$log/$1" "${E2E_TIMEOUT:-1200}"; then
 		while read -r tag verdict name detail; do
 			case $verdict in
 			PASS) ok "$2$name" ;;
@@ -125,6 +125,17 @@ guest_suite e2e e2e/
 
 step "guest vhost-vdpa suite (a userspace client, as a VMM would)"
 guest_suite vhost ""
+
+# A real VMM: QEMU 7.2 with -netdev vhost-vdpa inside the guest, and its
+# nested TCG guest's virtio_net driver sending commands through the CVQ.
+if [ "${NESTED_CHECK:-1}" = 1 ]; then
+	step "nested: QEMU + vhost-vdpa in the guest, an L2 virtio_net drives the CVQ"
+	if ./scripts/mkinitramfs-nested.sh "$work/initramfs-nested.cpio" "$kernel" >"$log/initramfs-nested.log" 2>&1; then
+		MEM=2048 guest_suite nested "" "$work/initramfs-nested.cpio"
+	else
+		tail -n 20 "$log/initramfs-nested.log"; ko "initramfs-nested"
+	fi
+fi
 
 # The driver busy-waits for each command with cond_resched(): one vCPU
 # without preemption is where a device that defers its work livelocks it.

@@ -12,9 +12,9 @@
 #   nested.svq=off|on|both  QEMU without x-svq (names nested/...), with
 #                       x-svq=on (nested/svq/...), or both, one after the
 #                       other on a fresh device (default off)
-#   nested.boot=SECS    L2 boot budget (default 1200)
+#   nested.boot=SECS    L2 boot budget (default 600)
 #   nested.mem=MB       L2 RAM (default 128)
-#   nested.bios=qboot   boot L2 with qboot instead of SeaBIOS
+#   nested.bios=seabios boot L2 with SeaBIOS instead of qboot (slower)
 #   nested.l2log=N      L2 kernel loglevel (default 6); its console is
 #                       copied to L1's console at the end
 . /tests/lib.sh
@@ -25,7 +25,7 @@ MAC=52:54:00:12:34:56
 NEWMAC=52:54:00:ab:cd:ef
 arg() { sed -n "s/.*nested\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 SVQ=$(arg svq); SVQ=${SVQ:-off}
-BOOT_TMO=$(arg boot); BOOT_TMO=${BOOT_TMO:-1200}
+BOOT_TMO=$(arg boot); BOOT_TMO=${BOOT_TMO:-600}
 L2MEM=$(arg mem); L2MEM=${L2MEM:-128}
 BIOS=$(arg bios)
 L2LOG=$(arg l2log); L2LOG=${L2LOG:-6}
@@ -103,8 +103,13 @@ no_mc_0203() { ! has_line '^mc\[[0-9]*\]: 01:00:5e:01:02:03'; }
 step() {
 	sn=$1 sc=$2; shift 2
 	s0=$(now)
-	if ! l2_cmd "$sc" 600; then
-		fail "$P/$sn" "L2 did not answer '$sc' (qemu alive: $(alive))"
+	if [ -n "$L2_DEAD" ]; then
+		fail "$P/$sn" "not run: L2 stopped answering earlier"
+		return 1
+	fi
+	if ! l2_cmd "$sc" 300; then
+		L2_DEAD=1
+		fail "$P/$sn" "L2 did not answer '$sc' in 300s (qemu alive: $(alive))"
 		return 1
 	fi
 	s1=$(now)
@@ -123,14 +128,14 @@ step() {
 # run_l2 PREFIX [NETDEV-OPTIONS]: boot L2 on the device, drive it, power
 # it off; the expectations are named PREFIX/...
 run_l2() {
-	P=$1
+	P=$1 L2_DEAD=
 	netdev="type=vhost-vdpa,vhostdev=$VDEV,id=vdpa0$2"
 	say "== $P: vdpasim_net -> vhost_vdpa -> QEMU $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p') (-netdev $netdev) -> L2 virtio_net =="
 	rm -rf $L2
 	mkdir -p $L2
 	mkfifo $L2/ctl.in $L2/ctl.out
-	bios=
-	[ "$BIOS" = qboot ] && bios="-bios qboot.rom"
+	bios="-bios qboot.rom"
+	[ "$BIOS" = seabios ] && bios=
 	# vdpasim uses virtual addresses (use_va): vhost_vdpa maps only shared
 	# file-backed memory, hence the memfd backend with share=on.
 	set -- -M pc,memory-backend=ram0 -cpu max -accel tcg -smp 1 -m ${L2MEM}M \
@@ -143,7 +148,7 @@ run_l2() {
 		-trace vhost_vdpa_set_features -trace vhost_vdpa_dma_map
 	say "L1: qemu-system-x86_64 $*"
 	q0=$(now)
-	timeout -s KILL $((BOOT_TMO + 1800)) qemu-system-x86_64 "$@" >$L2/qemu.log 2>&1 &
+	timeout -s KILL $((BOOT_TMO + 900)) qemu-system-x86_64 "$@" >$L2/qemu.log 2>&1 &
 	QPID=$!
 	# Read-write opens of the FIFOs never block (QEMU opens them O_RDWR).
 	exec 4<>$L2/ctl.out 5<>$L2/ctl.in
@@ -154,7 +159,14 @@ run_l2() {
 	done
 	q1=$(now)
 	if [ -z "$ready" ]; then
-		fail $P/l2-boot "L2 not ready after $((q1 - q0))s (qemu alive: $(alive)): $(grep -v '^vhost_vdpa_' $L2/qemu.log | tail -n 3 | tr '\n' ' ')"
+		why=$(grep -v '^vhost_vdpa_' $L2/qemu.log | tail -n 3 | tr '\n' ' ')
+		case $why in
+		*"vdpa svq does not work with features"*)
+			# QEMU 7.2's SVQ knows only some CVQ features; the device
+			# offers more (and cannot be provisioned without them).
+			skip $P/l2-boot "QEMU refuses x-svq on this device: $why" ;;
+		*) fail $P/l2-boot "L2 not ready after $((q1 - q0))s (qemu alive: $(alive)): $why" ;;
+		esac
 		say "--- L2 qemu log:"; grep -v '^vhost_vdpa_dma_map' $L2/qemu.log | tail -n 30
 		say "--- L2 console:"; tail -n 30 $L2/console.log
 		kill -9 $QPID 2>/dev/null
@@ -166,7 +178,7 @@ run_l2() {
 	report "$P: L2 ready after $((q1 - q0))s: ${ready#@@L2 READY }"
 	report "$P: device with L2 driver bound: $(vdpa dev config show $DEV 2>&1 | tr -s ' \n' ' ') | $(dev_state_line) mac=$(st mac)"
 	report "$P: stats after L2 probe: $(stats1)"
-	report "$P: QEMU: $(grep -c '^vhost_vdpa_dma_map' $L2/qemu.log) dma_map messages; $(grep -v '^vhost_vdpa_dma_map' $L2/qemu.log | sed 's/dev: 0x[0-9a-f]* //' | tr '\n' '|')"
+	report "$P: QEMU: $(grep -v '^vhost_vdpa_dma_map' $L2/qemu.log | sed 's/dev: 0x[0-9a-f]* //' | tr '\n' '|') $(grep -c '^vhost_vdpa_dma_map' $L2/qemu.log) IOTLB updates (iova+size): $(sed -n 's/^vhost_vdpa_dma_map.* iova: \(0x[0-9a-f]*\) size: \(0x[0-9a-f]*\).*/\1+\2/p' $L2/qemu.log | tr '\n' ' ')"
 	l2_cmd "ip -d link show eth0" 300
 	report "$P: L2 eth0: $L2_OUT"
 

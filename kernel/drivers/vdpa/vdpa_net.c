@@ -481,8 +481,13 @@ static u32 vnd_get_vq_align(struct vdpa_device *vdev)
  * without the ring features the emulated queue cannot follow), plus
  * VIRTIO_NET_F_CTRL_VQ and what net_ctrl_features() derives from
  * @ctrl_ops and @limits.  RSS and HASH_REPORT also need the parent's data
- * path, so they are offered only when the parent offers them too.  For a
- * management device's supported_features.
+ * path, so they are offered only when the parent offers them too.
+ *
+ * A parent may list control features among its own, typically the
+ * features provisioned with "vdpa dev add ... device_features": the
+ * frontend then offers only those of the derived ones.  So a management
+ * device can advertise this function's result as its supported_features
+ * and hand the provisioned mask to its parent unchanged.
  *
  * Return: the VIRTIO_NET_F_* and VIRTIO_F_* bits.
  */
@@ -493,6 +498,13 @@ u64 vdpa_net_device_features(u64 parent_features,
 	u64 datapath = BIT_ULL(VIRTIO_NET_F_RSS) |
 		       BIT_ULL(VIRTIO_NET_F_HASH_REPORT);
 	u64 derived = net_ctrl_features(ctrl_ops, limits);
+
+	/* RSS and HASH_REPORT say what the data path can do, not a mask. */
+	if (parent_features & VDPA_NET_CTRL_FEATURES & ~datapath)
+		derived &= parent_features | datapath;
+	/* No control feature means anything without the queue. */
+	if (!(derived & BIT_ULL(VIRTIO_NET_F_CTRL_VQ)))
+		derived = 0;
 
 	return (parent_features & ~VDPA_NET_CTRL_FEATURES &
 		~VDPA_NET_UNSUPPORTED & ~datapath) |

@@ -33,14 +33,14 @@
 #define VF(x)		BIT_ULL(VIRTIO_F_##x)
 
 /*
- * What the fake parent offers: data path features, control features the
- * frontend must take over, and ring features its control virtqueue
- * cannot follow.
+ * What the fake parent offers: data path features (RSS and HASH_REPORT
+ * among them: the frontend offers them only with the parent) and ring
+ * features its control virtqueue cannot follow.  A parent that lists
+ * control features provisions them: see the features cases.
  */
 #define FP_FEATURES	(VF(VERSION_1) | VF(ACCESS_PLATFORM) | F(MAC) | \
 			 F(CSUM) | F(GUEST_CSUM) | F(MRG_RXBUF) | F(STATUS) | \
-			 F(CTRL_VQ) | F(CTRL_RX) | F(CTRL_VLAN) | \
-			 F(GUEST_ANNOUNCE) | F(MQ) | F(RSS) | F(HASH_REPORT) | \
+			 F(RSS) | F(HASH_REPORT) | \
 			 VF(RING_PACKED) | VF(NOTIFICATION_DATA))
 /* The part of FP_FEATURES the frontend offers unchanged. */
 #define DATA_FEATURES	(VF(VERSION_1) | VF(ACCESS_PLATFORM) | F(MAC) | \
@@ -1281,6 +1281,11 @@ static const struct features_case features_cases[] = {
 	  &ops_mq_hash, 4, 0, DATA_FEATURES | F(CTRL_VQ) | F(MQ) | F(RSS) },
 	{ "parent control bits are not passed through", CTRL_FEATURES,
 	  &ops_mac_only, 4, 0, F(CTRL_VQ) | F(CTRL_MAC_ADDR) },
+	{ "provisioned control bits mask the derived ones",
+	  DATA_FEATURES | F(CTRL_VQ) | F(CTRL_MAC_ADDR), &fp_ctrl_ops, 4, 0,
+	  DATA_FEATURES | F(CTRL_VQ) | F(CTRL_MAC_ADDR) },
+	{ "provisioned without CTRL_VQ: no control feature",
+	  DATA_FEATURES | F(CTRL_RX), &fp_ctrl_ops, 4, 0, DATA_FEATURES },
 	{ "soft RX and VLAN", VF(VERSION_1), NULL, 1,
 	  F(CTRL_RX) | F(CTRL_VLAN),
 	  VF(VERSION_1) | F(CTRL_VQ) | F(CTRL_RX) | F(CTRL_VLAN) },
