@@ -17,7 +17,7 @@ run:
 	@./scripts/run.sh patched
 
 check:
-	@./scripts/check.sh
+	@FULL=$(or $(FULL),0) ./scripts/check.sh
 
 baseline:
 	@./scripts/baseline.sh

@@ -60,6 +60,7 @@ BENCH_KO=$ko ./scripts/mkinitramfs.sh "$initrd"
 # Boot the two kernels in turn, $boots times each: a swing of the host's
 # load (other builds) then hits both kernels, and the median over the
 # boots of each figure is reported.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 export APPEND="cvq.bench_n=$n cvq.bench_warmup=$warmup cvq.bench_reps=$reps"
 rm -rf "$out/patched" "$out/base"
 for i in $(seq 1 "$boots"); do
@@ -107,7 +108,7 @@ for which in patched base; do
 	[ -n "$(get $which mac_set_median_ns)" ] || { echo "!!! $which guest gave no mac_set_median_ns" >&2; exit 1; }
 done
 
-boot() { channel "$1" | sed -n 's/^@@BOOT //p' | sort -u | tr '\n' ' '; }
+boot() { channel "$1" | sed -n 's/^@@BOOT //p' | sort -u | tr '\n' ' ' | sed 's/ $//'; }
 {
 	echo "# make bench (scripts/bench.sh; BENCH_N=$n BENCH_WARMUP=$warmup BENCH_REPS=$reps BENCH_BOOTS=$boots)"
 	echo "# patched kernel: work/linux (the series) in work/build-bench, plus CONFIG_MODULES=y"
@@ -137,12 +138,14 @@ boot() { channel "$1" | sed -n 's/^@@BOOT //p' | sort -u | tr '\n' ' '; }
 	echo "#   absolute ns are emulated time and noisy.  On a quiet host, expect about +-5% run to run"
 	echo "#   on the in-kernel ratio and +-10% on the e2e medians, more on p90/p99; while other jobs"
 	echo "#   load the host, the e2e tails (ms: a descheduled vCPU) swing far more: see the per-boot"
-	echo "#   values.  Compare ratios, not ns."
+	echo "#   values; p10 is the least disturbed.  Compare ratios, not ns.  Host load average" \
+	     "(1/5/15 min) before the boots: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "bench_boots_per_kernel=$boots"
 	figures patched | grep '^inkernel_'
 	figures patched | grep '^mac_set_' | sed 's/^/patched_/'
 	figures base | grep '^mac_set_' | sed 's/^/base_/'
 	echo "e2e_median_ratio_patched_over_base=$(ratio "$(get patched mac_set_median_ns)" "$(get base mac_set_median_ns)")"
+	echo "e2e_p10_ratio_patched_over_base=$(ratio "$(get patched mac_set_p10_ns)" "$(get base mac_set_p10_ns)")"
 	echo "e2e_p90_ratio_patched_over_base=$(ratio "$(get patched mac_set_p90_ns)" "$(get base mac_set_p90_ns)")"
 	echo "e2e_p99_ratio_patched_over_base=$(ratio "$(get patched mac_set_p99_ns)" "$(get base mac_set_p99_ns)")"
 } >"$results.tmp"
