@@ -86,22 +86,25 @@ case "$(st vlans)" in count=0|count=1) pass vlan-4094-del ;; *) fail vlan-4094-d
 # A frame to a foreign unicast MAC is dropped unless promiscuous.  Each
 # step sends 3 frames; the stack's own background frames (IPv6 MLD and
 # neighbour discovery) may add a few drops or receptions, never 3.
+# Send 3 echo requests; nobody answers them (the loopback brings back our
+# own requests), so ping's status says nothing here.
+ping3() { ping -c 3 -W 1 "$1" >/dev/null 2>&1; true; }
 rxq() { vdpa dev vstats show $DEV qidx 0 | tr -s ' \n' ' ' | sed -n "s/.* rx $1 \([0-9]*\).*/\1/p"; }
 ip addr add 10.99.0.1/24 dev $NETDEV
 ip neigh replace 10.99.0.2 lladdr 02:00:00:00:00:99 dev $NETDEV nud permanent
 d0=$(rxq drops); p0=$(rxq packets)
-act rx-filter-foreign ping -c 3 -W 1 10.99.0.2
+act rx-filter-foreign ping3 10.99.0.2
 d1=$(rxq drops); p1=$(rxq packets)
 [ "$d1" -ge $((d0 + 3)) ] && [ "$p1" -lt $((p0 + 3)) ] && pass rx-filter-foreign-dropped ||
 	fail rx-filter-foreign-dropped "drops $d0->$d1 packets $p0->$p1"
 ip link set $NETDEV promisc on; sleep 1
-act rx-filter-foreign-promisc ping -c 3 -W 1 10.99.0.2
+act rx-filter-foreign-promisc ping3 10.99.0.2
 d2=$(rxq drops); p2=$(rxq packets)
 [ "$p2" -ge $((p1 + 3)) ] && [ "$d2" -lt $((d1 + 3)) ] && pass rx-filter-promisc-accepted ||
 	fail rx-filter-promisc-accepted "drops $d1->$d2 packets $p1->$p2"
 ip link set $NETDEV promisc off; sleep 1
 ip neigh replace 10.99.0.3 lladdr "$(cat /sys/class/net/$NETDEV/address)" dev $NETDEV nud permanent
-act rx-filter-own ping -c 3 -W 1 10.99.0.3
+act rx-filter-own ping3 10.99.0.3
 p3=$(rxq packets); d3=$(rxq drops)
 [ "$p3" -ge $((p2 + 3)) ] && [ "$d3" -lt $((d2 + 3)) ] && pass rx-filter-own-accepted ||
 	fail rx-filter-own-accepted "drops $d2->$d3 packets $p2->$p3"
