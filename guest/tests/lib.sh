@@ -73,15 +73,35 @@ act() {
 	return $ACT_RC
 }
 
-# Create a vdpasim_net device and bind it to virtio_vdpa; sets NETDEV.
-setup_virtio_vdpa() {
+# add_vdpa BUS_DRIVER [MAC]: create the vdpasim_net device $DEV and bind
+# it to virtio_vdpa or vhost_vdpa.
+add_vdpa() {
 	echo 0 >/sys/bus/vdpa/drivers_autoprobe
-	vdpa dev add mgmtdev vdpasim_net name $DEV mac 52:54:00:12:34:56 || return 1
-	echo virtio_vdpa >/sys/bus/vdpa/devices/$DEV/driver_override
+	vdpa dev add mgmtdev vdpasim_net name $DEV mac "${2:-52:54:00:12:34:56}" || return 1
+	echo "$1" >/sys/bus/vdpa/devices/$DEV/driver_override
 	echo $DEV >/sys/bus/vdpa/drivers_probe
+}
+
+# Create the device on virtio_vdpa; sets NETDEV, the virtio_net netdev.
+setup_virtio_vdpa() {
+	add_vdpa virtio_vdpa || return 1
 	for i in 1 2 3 4 5; do
 		NETDEV=$(ls /sys/bus/vdpa/devices/$DEV/virtio*/net/ 2>/dev/null | head -n 1)
 		[ -n "$NETDEV" ] && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# Create the device on vhost_vdpa [with MAC]; sets VDEV, its char device.
+setup_vhost_vdpa() {
+	add_vdpa vhost_vdpa "$1" || return 1
+	for i in 1 2 3 4 5; do
+		v=$(ls -d /sys/bus/vdpa/devices/$DEV/vhost-vdpa-* 2>/dev/null | head -n 1)
+		if [ -n "$v" ] && [ -c "/dev/${v##*/}" ]; then
+			VDEV=/dev/${v##*/}
+			return 0
+		fi
 		sleep 1
 	done
 	return 1

@@ -32,22 +32,6 @@ L2LOG=$(arg l2log); L2LOG=${L2LOG:-6}
 now() { cut -d' ' -f1 /proc/uptime | cut -d. -f1; }
 T0=$(now)
 
-setup_vhost_vdpa() {
-	echo 0 >/sys/bus/vdpa/drivers_autoprobe
-	vdpa dev add mgmtdev vdpasim_net name $DEV mac $MAC || return 1
-	echo vhost_vdpa >/sys/bus/vdpa/devices/$DEV/driver_override
-	echo $DEV >/sys/bus/vdpa/drivers_probe
-	for i in 1 2 3 4 5; do
-		v=$(ls -d /sys/bus/vdpa/devices/$DEV/vhost-vdpa-* 2>/dev/null | head -n 1)
-		if [ -n "$v" ] && [ -c "/dev/${v##*/}" ]; then
-			VDEV=/dev/${v##*/}
-			return 0
-		fi
-		sleep 1
-	done
-	return 1
-}
-
 state1() { tr '\n' ' ' <"$DBG/state" | tr -s ' '; }
 stats1() { grep -v ' received=0 ' "$DBG/stats" | tr '\n' ' ' | tr -s ' '; }
 
@@ -229,7 +213,7 @@ if ! [ -x /usr/bin/qemu-system-x86_64 ] || ! [ -f /nested/bzImage ]; then
 fi
 for svqpass in $(case $SVQ in both) echo off on ;; *) echo $SVQ ;; esac); do
 	case $svqpass in on) pfx=nested/svq opts=,x-svq=on ;; *) pfx=nested opts= ;; esac
-	if setup_vhost_vdpa; then pass $pfx/probe; else fail $pfx/probe "no /dev/vhost-vdpa-* for $DEV"; continue; fi
+	if setup_vhost_vdpa $MAC; then pass $pfx/probe; else fail $pfx/probe "no /dev/vhost-vdpa-* for $DEV"; continue; fi
 	DBG=$(dbg_file) || { fail $pfx/debugfs "no net_ctrl_vringh debugfs"; teardown; continue; }
 	report "$pfx: $DEV bound to vhost_vdpa as $VDEV; $(dev_state_line) mac=$(st mac)"
 	run_l2 $pfx "$opts"

@@ -8,23 +8,6 @@
 
 VDEV=
 
-# Create a vdpasim_net device and bind it to vhost_vdpa; sets VDEV.
-setup_vhost_vdpa() {
-	echo 0 >/sys/bus/vdpa/drivers_autoprobe
-	vdpa dev add mgmtdev vdpasim_net name $DEV mac 52:54:00:12:34:56 || return 1
-	echo vhost_vdpa >/sys/bus/vdpa/devices/$DEV/driver_override
-	echo $DEV >/sys/bus/vdpa/drivers_probe
-	for i in 1 2 3 4 5; do
-		v=$(ls -d /sys/bus/vdpa/devices/$DEV/vhost-vdpa-* 2>/dev/null | head -n 1)
-		if [ -n "$v" ] && [ -c "/dev/${v##*/}" ]; then
-			VDEV=/dev/${v##*/}
-			return 0
-		fi
-		sleep 1
-	done
-	return 1
-}
-
 say "== vhost: vdpasim_net on vhost_vdpa, CVQ driven from userspace =="
 if setup_vhost_vdpa; then pass vhost/probe; else fail vhost/probe "no /dev/vhost-vdpa-* for $DEV"; exit 0; fi
 DBG=$(dbg_file)
