@@ -24,7 +24,7 @@ baseline:
 
 shell:
 	@./scripts/deps.sh && ./scripts/tree.sh apply && \
-	 ./scripts/build-kernel.sh work/linux work/build $(or $(PREEMPT),voluntary) && \
+	 ./scripts/build-kernel.sh work/linux work/build && \
 	 ./scripts/mkinitramfs.sh work/initramfs.cpio && \
 	 ./scripts/qemu-run.sh work/build/arch/x86/boot/bzImage work/initramfs.cpio shell out/shell
 
@@ -35,14 +35,14 @@ tree:
 	@./scripts/tree.sh apply
 
 kernel: tree
-	@./scripts/build-kernel.sh work/linux work/build $(or $(PREEMPT),voluntary)
+	@./scripts/build-kernel.sh work/linux work/build
 
 bench:
 	@./scripts/bench.sh
 
 nested:
 	@./scripts/deps.sh && ./scripts/tree.sh apply && \
-	 ./scripts/build-kernel.sh work/linux work/build $(or $(PREEMPT),voluntary) && \
+	 ./scripts/build-kernel.sh work/linux work/build && \
 	 ./scripts/mkinitramfs-nested.sh work/initramfs-nested.cpio work/build/arch/x86/boot/bzImage && \
 	 MEM=2048 APPEND="$(NESTED_ARGS)" ./scripts/qemu-run.sh work/build/arch/x86/boot/bzImage \
 	   work/initramfs-nested.cpio nested out/nested 900 && \

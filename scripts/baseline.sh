@@ -7,14 +7,12 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-# One build dir per preemption model, so switching does not rebuild all.
-kbuild=$top/work/build${PREEMPT:+-$PREEMPT}
-kbase=$top/work/build-base${PREEMPT:+-$PREEMPT}
+kbuild=$top/work/build kbase=$top/work/build-base
 ./scripts/deps.sh || exit 1
 ./scripts/tree.sh apply || exit 1
 ./scripts/tree.sh base-worktree || exit 1
-./scripts/build-kernel.sh "$top/work/linux-base" "$kbase" "${PREEMPT:-voluntary}" || exit 1
-./scripts/build-kernel.sh "$top/work/linux" "$kbuild" "${PREEMPT:-voluntary}" || exit 1
+./scripts/build-kernel.sh "$top/work/linux-base" "$kbase" || exit 1
+./scripts/build-kernel.sh "$top/work/linux" "$kbuild" || exit 1
 ./scripts/mkinitramfs.sh "$top/work/initramfs.cpio" || exit 1
 for which in base patched; do
 	b=$kbuild; [ $which = base ] && b=$kbase

@@ -46,7 +46,8 @@ EXTRA_CONFIG=$top/work/bench-modules.config \
 # step first, for Module.symvers.
 echo ">>> building bench/net_ctrl_bench.ko against $kbench"
 kmake() { make -s -C "$top/work/linux" O="$kbench" CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
-export CCACHE_DIR=${CCACHE_DIR:-$top/work/ccache}
+. "$top/scripts/cache.sh"
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$top/work}
 kmake -j"$(nproc)" modules
 mkdir -p "$modsrc"
 cp bench/Kbuild bench/net_ctrl_bench.c "$modsrc/"

@@ -21,7 +21,7 @@ for c in $(git -C "$src" rev-list --reverse base..series); do
 	subject=$(git -C "$src" log -1 --format=%s "$c")
 	git -C "$wt" checkout -q --detach "$c"
 	start=$(date +%s)
-	if "$top/scripts/build-kernel.sh" "$wt" "$build" voluntary >"$top/work/bisect/build.log" 2>&1; then
+	if "$top/scripts/build-kernel.sh" "$wt" "$build" >"$top/work/bisect/build.log" 2>&1; then
 		echo "PASS $(git -C "$src" log -1 --format=%h "$c") $subject ($(( $(date +%s) - start ))s)"
 	else
 		echo "FAIL $(git -C "$src" log -1 --format=%h "$c") $subject"

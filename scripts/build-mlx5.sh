@@ -22,8 +22,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$2"
 src=$(realpath "$1") build=$(realpath "$2")
 jobs=${JOBS:-$(nproc)}
-export CCACHE_DIR=${CCACHE_DIR:-$top/work/ccache}
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+. "$top/scripts/cache.sh"
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$top/work}
 export KBUILD_BUILD_TIMESTAMP="2026-11-24" KBUILD_BUILD_USER=cvq KBUILD_BUILD_HOST=bench
 mk() { make -s -C "$src" O="$build" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
 

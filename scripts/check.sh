@@ -17,9 +17,7 @@ set -uo pipefail
 full=${FULL:-0}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-# One build dir per preemption model, so switching does not rebuild all.
-kbuild=$top/work/build${PREEMPT:+-$PREEMPT}
-kbase=$top/work/build-base${PREEMPT:+-$PREEMPT}
+kbuild=$top/work/build kbase=$top/work/build-base
 work=$top/work out=$top/out
 log=$out/check
 mkdir -p "$log"
@@ -60,7 +58,7 @@ if [ -f tools/net_ctrl/Makefile ]; then
 fi
 
 step "kernel build"
-if ./scripts/build-kernel.sh "$work/linux" "$kbuild" "${PREEMPT:-voluntary}" >"$log/build.log" 2>&1; then
+if ./scripts/build-kernel.sh "$work/linux" "$kbuild" >"$log/build.log" 2>&1; then
 	ok "kernel-build ($(tail -n 1 "$log/build.log" | sed 's/^>>> //'))"
 else
 	tail -n 30 "$log/build.log"; ko "kernel-build"; finish

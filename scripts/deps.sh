@@ -1,22 +1,75 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Install the Debian packages the bench needs, when they are missing.
+#
+# Install the Debian packages the bench needs, when they are missing, and
+# fetch the base kernel source: Debian's linux-source-7.3 from
+# trixie-backports (a Debian 13 suite that Debian 12 can read).  The suite
+# is added to apt pinned at priority 50, so nothing else is upgraded from
+# it; the source .deb is only downloaded and unpacked into the bench cache
+# ($BENCH_CACHE, shared by every clone on this machine), never installed.
+#
+# The version is pinned.  If the archive no longer offers it, the newest
+# linux-source-7.3 it has is taken instead, with one line saying so: a
+# series based on 7.3 applies to any 7.3.y.
 set -euo pipefail
-KVER_PKG=${KVER_PKG:-linux-source-6.12=6.12.117-1~deb12u1}
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/cache.sh"
+KSRC_PKG=linux-source-7.3
+KSRC_VER=${KSRC_VER:-7.3.4-1~bpo13+1}
 pkgs=(qemu-system-x86 busybox-static iproute2 ethtool cpio flex bison bc
       libelf-dev libssl-dev ccache clang libclang-rt-14-dev gcc make
-      libc6-dev python3 python3-ply python3-git xz-utils perl git kmod rsync)
+      libc6-dev python3 python3-ply python3-git xz-utils perl git kmod rsync
+      sparse)
+need_root() {
+	if [ "$(id -u)" != 0 ]; then echo "need root to install packages" >&2; exit 1; fi
+}
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ! -f /usr/src/linux-source-6.12.tar.xz ]; then
-	missing+=("$KVER_PKG")
-fi
+export DEBIAN_FRONTEND=noninteractive
+updated=0
 if [ ${#missing[@]} -gt 0 ]; then
 	echo ">>> installing: ${missing[*]}"
-	if [ "$(id -u)" != 0 ]; then echo "need root to install packages" >&2; exit 1; fi
-	export DEBIAN_FRONTEND=noninteractive
+	need_root
 	apt-get update -qq
+	updated=1
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The base kernel source, once per machine.
+mkdir -p "$BENCH_CACHE"
+if [ ! -f "$KERNEL_TARBALL" ]; then
+	need_root
+	src=/etc/apt/sources.list.d/trixie-backports.sources
+	if ! grep -rqs 'trixie-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+		echo ">>> adding trixie-backports to apt (pinned at 50)"
+		cat >"$src" <<'EOS'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+		cat >/etc/apt/preferences.d/trixie-backports <<'EOS'
+Package: *
+Pin: release n=trixie-backports
+Pin-Priority: 50
+EOS
+		updated=0
+	fi
+	[ $updated = 1 ] || apt-get update -qq
+	ver=$KSRC_VER
+	if ! apt-cache madison "$KSRC_PKG" | awk '{print $3}' | grep -qx "$ver"; then
+		ver=$(apt-cache madison "$KSRC_PKG" | awk '{print $3}' | sort -V | tail -n 1)
+		[ -n "$ver" ] || { echo "the archive has no $KSRC_PKG" >&2; exit 1; }
+		echo ">>> NOTE: $KSRC_PKG $KSRC_VER is no longer in the archive; using $ver"
+	fi
+	tmp=$(mktemp -d "$BENCH_CACHE/dl.XXXXXX")
+	chmod 755 "$tmp"	# apt downloads as _apt
+	echo ">>> fetching $KSRC_PKG=$ver into $BENCH_CACHE"
+	(cd "$tmp" && apt-get download -qq "$KSRC_PKG=$ver" && dpkg-deb -x ./*.deb x)
+	mv "$tmp/x/usr/src/linux-source-7.3.tar.xz" "$KERNEL_TARBALL"
+	echo "$ver" >"$KERNEL_TARBALL.version"
+	rm -rf "$tmp"
 fi

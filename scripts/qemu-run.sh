@@ -3,7 +3,8 @@
 #
 # qemu-run.sh KERNEL INITRD MODE LOGDIR [TIMEOUT]
 #
-# Boot the guest under TCG with $SMP vCPUs (default 2).  MODE is the
+# Boot the guest under TCG with $SMP vCPUs (default 2) and the preemption
+# model $PREEMPT (lazy or full; default lazy).  MODE is the
 # guest suite (cvq.mode=), "kunit" or "shell".  The console goes to
 # LOGDIR/console.log, the results channel (second serial port) to
 # LOGDIR/results.log.  Every boot has a hard timeout (default 600 s);
@@ -15,7 +16,7 @@ smp=${SMP:-2}
 mkdir -p "$logdir"
 con=$logdir/console.log res=$logdir/results.log
 rm -f "$con" "$res"
-append="console=ttyS0 cvq.mode=$mode panic=-1 oops=panic loglevel=6 ${APPEND:-}"
+append="console=ttyS0 cvq.mode=$mode panic=-1 oops=panic loglevel=6 preempt=${PREEMPT:-lazy} ${APPEND:-}"
 case $mode in
 kunit) append="$append kunit.enable=1 loglevel=7" ;;
 *) append="$append kunit.enable=0" ;;

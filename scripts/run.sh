@@ -7,9 +7,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-# One build dir per preemption model, so switching does not rebuild all.
-kbuild=$top/work/build${PREEMPT:+-$PREEMPT}
-kbase=$top/work/build-base${PREEMPT:+-$PREEMPT}
+kbuild=$top/work/build kbase=$top/work/build-base
 which=${1:-patched}
 ./scripts/deps.sh || exit 1
 if [ "$which" = base ]; then
@@ -19,7 +17,7 @@ else
 	./scripts/tree.sh apply || exit 1
 	src=$top/work/linux build=$kbuild
 fi
-./scripts/build-kernel.sh "$src" "$build" "${PREEMPT:-voluntary}" || exit 1
+./scripts/build-kernel.sh "$src" "$build" || exit 1
 ./scripts/mkinitramfs.sh "$top/work/initramfs.cpio" || exit 1
 logdir=$top/out/run-$which
 ./scripts/qemu-run.sh "$build/arch/x86/boot/bzImage" "$top/work/initramfs.cpio" e2e "$logdir" "${E2E_TIMEOUT:-900}"

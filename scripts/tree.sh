@@ -24,7 +24,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 work=${WORK:-$top/work}
 src=$work/linux
-tarball=${KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+. "$top/scripts/cache.sh"
 export GIT_AUTHOR_DATE="2026-11-24T12:00:00+00:00"
 export GIT_COMMITTER_DATE="$GIT_AUTHOR_DATE"
 export GIT_COMMITTER_NAME="vdpa-net cvq"
@@ -32,25 +32,47 @@ export GIT_COMMITTER_EMAIL="cvq@example.org"
 
 say() { echo ">>> $*"; }
 
+# The pristine base lives once per machine in $BENCH_CACHE as a bare git
+# repository; each clone's work/linux borrows its objects (git clone
+# --shared), so a new clone neither unpacks nor hashes the tarball again.
+base_repo() {
+	local ver repo
+	ver=$(cat "$KERNEL_TARBALL.version" 2>/dev/null || echo unknown)
+	repo=$BENCH_CACHE/linux-base-$ver.git
+	if ! git -C "$repo" rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then
+		[ -f "$KERNEL_TARBALL" ] || { echo "missing $KERNEL_TARBALL (run scripts/deps.sh)" >&2; exit 1; }
+		say "unpacking $(basename "$KERNEL_TARBALL") ($ver) into $repo (once per machine)" >&2
+		local tmp
+		tmp=$(mktemp -d "$BENCH_CACHE/unpack.XXXXXX")
+		tar -xf "$KERNEL_TARBALL" -C "$tmp" --strip-components=1
+		rm -rf "$repo"
+		git init -q --bare "$repo"
+		git -C "$repo" config gc.auto 0
+		local kv
+		kv=$(make -s -C "$tmp" kernelversion)
+		GIT_DIR=$repo GIT_WORK_TREE=$tmp git add -A -f .
+		GIT_DIR=$repo GIT_WORK_TREE=$tmp \
+		GIT_AUTHOR_NAME="$GIT_COMMITTER_NAME" GIT_AUTHOR_EMAIL="$GIT_COMMITTER_EMAIL" \
+			git commit -q -m "Linux $kv (Debian linux-source-7.3 $ver)"
+		git -C "$repo" tag base
+		rm -rf "$tmp"
+	fi
+	echo "$repo"
+}
+
 prepare() {
 	if git -C "$src" rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then
 		return 0
 	fi
-	[ -f "$tarball" ] || { echo "missing $tarball (apt-get install linux-source-6.12)" >&2; exit 1; }
-	say "unpacking $(basename "$tarball") into $src (once)"
-	rm -rf "$src" "$src.tmp"
-	mkdir -p "$src.tmp"
-	tar -xf "$tarball" -C "$src.tmp" --strip-components=1
-	mv "$src.tmp" "$src"
-	say "committing the pristine tree as tag base"
-	git -C "$src" init -q -b pristine
+	local repo
+	repo=$(base_repo | tail -n 1)
+	say "cloning the pristine base into $src (objects shared with $repo)"
+	rm -rf "$src"
+	git clone -q --shared --no-checkout "$repo" "$src"
 	git -C "$src" config user.name "$GIT_COMMITTER_NAME"
 	git -C "$src" config user.email "$GIT_COMMITTER_EMAIL"
 	git -C "$src" config gc.auto 0
-	git -C "$src" add -A -f .
-	GIT_AUTHOR_NAME="$GIT_COMMITTER_NAME" GIT_AUTHOR_EMAIL="$GIT_COMMITTER_EMAIL" \
-		git -C "$src" commit -q -m "Linux $(make -s -C "$src" kernelversion) (Debian linux-source-6.12)"
-	git -C "$src" tag base
+	git -C "$src" checkout -q -b pristine base
 }
 
 # Print the entries of series/series, skipping comments and blank lines.

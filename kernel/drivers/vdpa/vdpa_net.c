@@ -867,16 +867,25 @@ static int vnd_set_group_asid(struct vdpa_device *vdev, unsigned int group,
 	return vnd->parent_ops->set_group_asid(vnd->parent, group, asid);
 }
 
-static struct device *vnd_get_vq_dma_dev(struct vdpa_device *vdev, u16 idx)
+/*
+ * The mapping token of a virtqueue (Linux 6.18 map model).  The frontend
+ * only takes parents that use the DMA API (no map ops, see
+ * vdpa_net_device_alloc()), so a token is a DMA device.  The control
+ * virtqueue's is the frontend's own device, which has no IOMMU: what the
+ * driver maps there is a physical address, that the frontend translates
+ * through the control virtqueue's address space.  The data virtqueues
+ * keep the parent's.
+ */
+static union virtio_map vnd_get_vq_map(struct vdpa_device *vdev, u16 idx)
 {
 	struct vdpa_net_device *vnd = to_vnd(vdev);
+	union virtio_map map = { .dma_dev = &vdev->dev };
 
-	/* Direct mapping: what the driver maps, the frontend can read. */
 	if (vnd_is_cvq(vnd, idx))
-		return &vdev->dev;
-	if (vnd->parent_ops->get_vq_dma_dev)
-		return vnd->parent_ops->get_vq_dma_dev(vnd->parent, idx);
-	return vdev->dma_dev;
+		return map;
+	if (vnd_data_idx(vnd, idx) && vnd->parent_ops->get_vq_map)
+		return vnd->parent_ops->get_vq_map(vnd->parent, idx);
+	return vdev->vmap;
 }
 
 static int vnd_bind_mm(struct vdpa_device *vdev, struct mm_struct *mm)
@@ -969,7 +978,7 @@ static void vnd_free(struct vdpa_device *vdev)
 	.get_vq_affinity	= vnd_get_vq_affinity,			\
 	.reset_map		= vnd_reset_map,			\
 	.set_group_asid		= vnd_set_group_asid,			\
-	.get_vq_dma_dev		= vnd_get_vq_dma_dev,			\
+	.get_vq_map		= vnd_get_vq_map,			\
 	.bind_mm		= vnd_bind_mm,				\
 	.unbind_mm		= vnd_unbind_mm,			\
 	.free			= vnd_free
@@ -1006,7 +1015,8 @@ static const struct vdpa_config_ops vdpa_net_batch_ops = {
  *
  * Context: process context; may sleep.
  * Return: the device, or an ERR_PTR(): -EOPNOTSUPP for a parent without
- * set_map and dma_map, -EINVAL for bad limits, -ENOMEM.
+ * set_map and dma_map or with map ops of its own, -EINVAL for bad limits,
+ * -ENOMEM.
  */
 struct vdpa_net_device *
 vdpa_net_device_alloc(struct vdpa_device *parent,
@@ -1020,6 +1030,13 @@ vdpa_net_device_alloc(struct vdpa_device *parent,
 	unsigned int i;
 	int err;
 
+	/*
+	 * A parent with map ops of its own (VDUSE) gives the driver mapping
+	 * tokens only it understands; the control virtqueue would need one
+	 * of the frontend's.  Not supported yet.
+	 */
+	if (parent->map)
+		return ERR_PTR(-EOPNOTSUPP);
 	if (pops->dma_map)
 		ops = &vdpa_net_dma_ops;
 	else if (pops->set_map)
@@ -1029,7 +1046,7 @@ vdpa_net_device_alloc(struct vdpa_device *parent,
 	if (!limits->max_vq_pairs)
 		return ERR_PTR(-EINVAL);
 
-	vdev = __vdpa_alloc_device(parent->dev.parent, ops,
+	vdev = __vdpa_alloc_device(parent->dev.parent, ops, NULL,
 				   parent->ngroups + 1, parent->nas + 1,
 				   sizeof(*vnd), name, parent->use_va);
 	if (IS_ERR(vdev))
@@ -1053,8 +1070,8 @@ vdpa_net_device_alloc(struct vdpa_device *parent,
 	if (err)
 		goto err;
 	/* A software parent's DMA device is its own, unregistered, device. */
-	vdev->dma_dev = parent->dma_dev == &parent->dev ? &vdev->dev :
-			parent->dma_dev;
+	vdev->vmap.dma_dev = parent->vmap.dma_dev == &parent->dev ?
+			     &vdev->dev : parent->vmap.dma_dev;
 	vdev->mdev = parent->mdev;
 
 	err = -ENOMEM;

@@ -25,6 +25,7 @@
 #include <linux/vdpa.h>
 #include <linux/vdpa_net.h>
 #include <linux/vhost_iotlb.h>
+#include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
 #include <linux/virtio_ring.h>
 #include <uapi/linux/virtio_config.h>
@@ -545,12 +546,12 @@ static struct fake_parent *fp_new(struct kunit *test, const struct vnd_cfg *c,
 		ops->set_map = NULL;
 	}
 
-	fp = vdpa_alloc_device(struct fake_parent, vdpa, NULL, ops, c->ngroups,
-			       c->nas, NULL, false);
+	fp = vdpa_alloc_device(struct fake_parent, vdpa, NULL, ops, NULL,
+			       c->ngroups, c->nas, NULL, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp);
 	fp->pairs = c->pairs;
 	fp->features = FP_FEATURES;
-	fp->vdpa.dma_dev = &fp->vdpa.dev;
+	fp->vdpa.vmap.dma_dev = &fp->vdpa.dev;
 	memcpy(fp->config.mac, fp_mac, ETH_ALEN);
 	fp->config.max_virtqueue_pairs = (__force __virtio16)cpu_to_le16(c->pairs);
 	return fp;
@@ -565,6 +566,9 @@ static void fp_limits(struct net_ctrl_limits *limits, u16 pairs)
 	limits->supported_hash_types = VIRTIO_NET_RSS_HASH_TYPE_IPv4 |
 				       VIRTIO_NET_RSS_HASH_TYPE_TCPv4;
 }
+
+/* Map ops a parent could have; never called (the parent is refused). */
+static const struct virtio_map_ops fp_map_ops;
 
 /* A frontend around a new fake parent, put when the test ends. */
 static struct vdpa_net_device *vnd_new(struct kunit *test,
@@ -713,6 +717,20 @@ static void vnd_test_alloc(struct kunit *test)
 	put_device(&fp->vdpa.dev);
 	KUNIT_EXPECT_TRUE(test, *released);
 
+	/*
+	 * A parent with map ops of its own (VDUSE): its tokens would reach
+	 * the CVQ's mappings.  Refused; it keeps its ref.
+	 */
+	*released = false;
+	fp = fp_new(test, &c, 0);
+	fp->vdpa.map = &fp_map_ops;
+	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vnd), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, kref_read(&fp->vdpa.dev.kobj.kref), refs);
+	fp->released = released;
+	put_device(&fp->vdpa.dev);
+	KUNIT_EXPECT_TRUE(test, *released);
+
 	/* No queue pair. */
 	*released = false;
 	fp = fp_new(test, &c, 0);
@@ -760,13 +778,13 @@ static void vnd_test_layout(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, ops->set_group_asid);
 
 	/* The CVQ is mapped through the frontend's device, 64-bit, direct. */
-	KUNIT_EXPECT_PTR_EQ(test, ops->get_vq_dma_dev(vdev, 2), &vdev->dev);
+	KUNIT_EXPECT_PTR_EQ(test, ops->get_vq_map(vdev, 2).dma_dev, &vdev->dev);
 	KUNIT_ASSERT_NOT_NULL(test, vdev->dev.dma_mask);
 	KUNIT_EXPECT_EQ(test, *vdev->dev.dma_mask, DMA_BIT_MASK(64));
 	KUNIT_EXPECT_EQ(test, vdev->dev.coherent_dma_mask, DMA_BIT_MASK(64));
 	/* A software parent's data queues too: its device is unregistered. */
-	KUNIT_EXPECT_PTR_EQ(test, vdev->dma_dev, &vdev->dev);
-	KUNIT_EXPECT_PTR_EQ(test, ops->get_vq_dma_dev(vdev, 0), &vdev->dev);
+	KUNIT_EXPECT_PTR_EQ(test, vdev->vmap.dma_dev, &vdev->dev);
+	KUNIT_EXPECT_PTR_EQ(test, ops->get_vq_map(vdev, 0).dma_dev, &vdev->dev);
 
 	/* Every address space starts as pass-through. */
 	for (asid = 0; asid <= c->nas; asid++)
@@ -796,7 +814,7 @@ static void vnd_test_dma_dev(struct kunit *test)
 	hw = kunit_device_register(test, "vdpa-net-kunit-hw");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hw);
 	fp = fp_new(test, &c, 0);
-	fp->vdpa.dma_dev = hw;
+	fp->vdpa.vmap.dma_dev = hw;
 	fp_limits(&limits, c.pairs);
 	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL);
 	if (IS_ERR(vnd))
@@ -805,18 +823,18 @@ static void vnd_test_dma_dev(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_device_action,
 							&vnd->vdpa.dev), 0);
 
-	KUNIT_EXPECT_PTR_EQ(test, vnd->vdpa.dma_dev, hw);
-	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_dma_dev(&vnd->vdpa, 0),
+	KUNIT_EXPECT_PTR_EQ(test, vnd->vdpa.vmap.dma_dev, hw);
+	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_map(&vnd->vdpa, 0).dma_dev,
 			    hw);
-	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_dma_dev(&vnd->vdpa, 2),
+	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_map(&vnd->vdpa, 2).dma_dev,
 			    &vnd->vdpa.dev);
 	/* With MQ the CVQ moves, and so does the device it is mapped with. */
 	features = VF(VERSION_1) | F(CTRL_VQ) | F(MQ);
 	KUNIT_ASSERT_EQ(test, vnd_ops(vnd)->set_driver_features(&vnd->vdpa,
 								features), 0);
-	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_dma_dev(&vnd->vdpa, 2),
+	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_map(&vnd->vdpa, 2).dma_dev,
 			    hw);
-	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_dma_dev(&vnd->vdpa, 8),
+	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_map(&vnd->vdpa, 8).dma_dev,
 			    &vnd->vdpa.dev);
 }
 
@@ -928,7 +946,7 @@ static void vnd_test_vq_index(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, area.size, 0);
 	area = ops->get_vq_notification(vdev, 1);
 	KUNIT_EXPECT_EQ(test, area.addr, FP_NOTIFY_BASE + PAGE_SIZE);
-	KUNIT_EXPECT_PTR_EQ(test, ops->get_vq_dma_dev(vdev, c->cvq),
+	KUNIT_EXPECT_PTR_EQ(test, ops->get_vq_map(vdev, c->cvq).dma_dev,
 			    &vdev->dev);
 	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
 

@@ -165,7 +165,13 @@ struct fake_cvq {
 	void *indirect[RING_NUM];
 	struct vhost_iotlb *iotlb;
 	spinlock_t iotlb_lock;	/* for vringh_set_iotlb() */
+	u64 iova_off;
 };
+
+static u64 fake_addr(struct fake_cvq *q, void *p)
+{
+	return virt_to_phys(p) + q->iova_off;
+}
 
 struct seg {
 	void *buf;
@@ -173,7 +179,17 @@ struct seg {
 	bool write;
 };
 
-static struct fake_cvq *fake_cvq_new(struct kunit *test, bool iotlb)
+/* Where the driver's addresses start when the IOTLB translates them. */
+#define IOVA_OFFSET	(1ULL << 47)
+
+/*
+ * A control virtqueue in kernel memory, reached the way vDPA parents
+ * reach theirs: through an IOTLB.  The driver's addresses are the
+ * physical ones (an identity map, as for virtio_vdpa on a software
+ * parent) or, with @translate, the physical ones moved by IOVA_OFFSET
+ * (as with a VMM's IOVAs).
+ */
+static struct fake_cvq *fake_cvq_new(struct kunit *test, bool translate)
 {
 	struct fake_cvq *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
 	size_t size = vring_size(RING_NUM, SMP_CACHE_BYTES);
@@ -183,26 +199,21 @@ static struct fake_cvq *fake_cvq_new(struct kunit *test, bool iotlb)
 	q->mem = kunit_kzalloc(test, size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, q->mem);
 	vring_init(&q->vr, RING_NUM, q->mem, SMP_CACHE_BYTES);
-	if (iotlb) {
-		/* Guest addresses are the physical addresses: identity map. */
-		q->iotlb = vhost_iotlb_alloc(16, 0);
-		KUNIT_ASSERT_NOT_NULL(test, q->iotlb);
-		err = vhost_iotlb_add_range(q->iotlb, 0, (1ULL << 46) - 1, 0,
-					    VHOST_MAP_RW);
-		KUNIT_ASSERT_EQ(test, err, 0);
-		spin_lock_init(&q->iotlb_lock);
-		err = vringh_init_iotlb(&q->vrh, BIT_ULL(VIRTIO_F_VERSION_1),
-					RING_NUM, false,
-					(void *)(uintptr_t)virt_to_phys(q->vr.desc),
-					(void *)(uintptr_t)virt_to_phys(q->vr.avail),
-					(void *)(uintptr_t)virt_to_phys(q->vr.used));
-		vringh_set_iotlb(&q->vrh, q->iotlb, &q->iotlb_lock);
-	} else {
-		err = vringh_init_kern(&q->vrh, BIT_ULL(VIRTIO_F_VERSION_1),
-				       RING_NUM, false, q->vr.desc, q->vr.avail,
-				       q->vr.used);
-	}
+	q->iova_off = translate ? IOVA_OFFSET : 0;
+	q->iotlb = vhost_iotlb_alloc(16, 0);
+	KUNIT_ASSERT_NOT_NULL(test, q->iotlb);
+	err = vhost_iotlb_add_range(q->iotlb, q->iova_off,
+				    q->iova_off + (1ULL << 46) - 1, 0,
+				    VHOST_MAP_RW);
 	KUNIT_ASSERT_EQ(test, err, 0);
+	spin_lock_init(&q->iotlb_lock);
+	err = vringh_init_iotlb(&q->vrh, BIT_ULL(VIRTIO_F_VERSION_1),
+				RING_NUM, false,
+				(void *)(uintptr_t)fake_addr(q, q->vr.desc),
+				(void *)(uintptr_t)fake_addr(q, q->vr.avail),
+				(void *)(uintptr_t)fake_addr(q, q->vr.used));
+	KUNIT_ASSERT_EQ(test, err, 0);
+	vringh_set_iotlb(&q->vrh, q->iotlb, &q->iotlb_lock);
 	KUNIT_ASSERT_EQ(test, net_ctrl_vringh_init(&q->ctx, "kunit",
 						   &test_limits, NULL), 0);
 	net_ctrl_set_features(&q->ctx.nc, ALL_FEATURES);
@@ -216,13 +227,7 @@ static void fake_cvq_free(struct fake_cvq *q)
 	for (i = 0; i < RING_NUM; i++)
 		kfree(q->indirect[i]);
 	net_ctrl_vringh_cleanup(&q->ctx);
-	if (q->iotlb)
-		vhost_iotlb_free(q->iotlb);
-}
-
-static u64 fake_addr(struct fake_cvq *q, void *p)
-{
-	return q->iotlb ? virt_to_phys(p) : (u64)(uintptr_t)p;
+	vhost_iotlb_free(q->iotlb);
 }
 
 static void fill_desc(struct fake_cvq *q, struct vring_desc *d,
@@ -277,11 +282,8 @@ static u16 fake_post(struct fake_cvq *q, const struct seg *segs,
 
 static int fake_handle(struct fake_cvq *q, unsigned int budget)
 {
-	if (q->iotlb)
-		return net_ctrl_vringh_handle_cvq(&q->ctx, &q->vrh, &fake_ops,
-						  &q->parent, budget);
-	return net_ctrl_vringh_handle_cvq_kern(&q->ctx, &q->vrh, &fake_ops,
-					       &q->parent, budget);
+	return net_ctrl_vringh_handle_cvq(&q->ctx, &q->vrh, &fake_ops,
+					  &q->parent, budget);
 }
 
 /* Pop the next used entry; false when there is none. */
@@ -596,9 +598,9 @@ static void cmd_case_desc(const struct cmd_case *c, char *desc)
 KUNIT_ARRAY_PARAM(cmd, cmd_cases, cmd_case_desc);
 
 static void run_cmd_case(struct kunit *test, const struct cmd_case *c,
-			 enum layout layout, bool refuse, bool iotlb)
+			 enum layout layout, bool refuse, bool translate)
 {
-	struct fake_cvq *q = fake_cvq_new(test, iotlb);
+	struct fake_cvq *q = fake_cvq_new(test, translate);
 	struct net_ctrl_state *before;
 	u8 ack, result[64];
 	u32 used;

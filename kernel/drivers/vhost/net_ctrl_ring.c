@@ -22,46 +22,6 @@
 
 static struct dentry *net_ctrl_debugfs_root;
 
-/*
- * The vringh flavours differ in how they reach the ring and the buffers.
- * The loop below is written once against this table.
- */
-struct net_ctrl_vringh_io {
-	int (*getdesc)(struct vringh *vrh, struct vringh_kiov *riov,
-		       struct vringh_kiov *wiov, u16 *head, gfp_t gfp);
-	ssize_t (*pull)(struct vringh *vrh, struct vringh_kiov *riov,
-			void *dst, size_t len);
-	ssize_t (*push)(struct vringh *vrh, struct vringh_kiov *wiov,
-			const void *src, size_t len);
-	int (*complete)(struct vringh *vrh, u16 head, u32 len);
-};
-
-static const struct net_ctrl_vringh_io net_ctrl_io_iotlb = {
-	.getdesc = vringh_getdesc_iotlb,
-	.pull = vringh_iov_pull_iotlb,
-	.push = vringh_iov_push_iotlb,
-	.complete = vringh_complete_iotlb,
-};
-
-static ssize_t net_ctrl_pull_kern(struct vringh *vrh, struct vringh_kiov *riov,
-				  void *dst, size_t len)
-{
-	return vringh_iov_pull_kern(riov, dst, len);
-}
-
-static ssize_t net_ctrl_push_kern(struct vringh *vrh, struct vringh_kiov *wiov,
-				  const void *src, size_t len)
-{
-	return vringh_iov_push_kern(wiov, src, len);
-}
-
-static const struct net_ctrl_vringh_io net_ctrl_io_kern = {
-	.getdesc = vringh_getdesc_kern,
-	.pull = net_ctrl_pull_kern,
-	.push = net_ctrl_push_kern,
-	.complete = vringh_complete_kern,
-};
-
 static void net_ctrl_count(struct net_ctrl_vringh *ctx, int class, u8 ack,
 			   bool no_ack, bool bad_chain)
 {
@@ -87,7 +47,6 @@ static void net_ctrl_count(struct net_ctrl_vringh *ctx, int class, u8 ack,
  * be read): then nothing can be completed.
  */
 static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
-			       const struct net_ctrl_vringh_io *io,
 			       const struct net_ctrl_ops *ops, void *priv)
 {
 	struct net_ctrl_result res = {
@@ -100,7 +59,7 @@ static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 	ssize_t got;
 	int err;
 
-	err = io->getdesc(vrh, &ctx->riov, &ctx->wiov, &head, GFP_KERNEL);
+	err = vringh_getdesc_iotlb(vrh, &ctx->riov, &ctx->wiov, &head, GFP_KERNEL);
 	if (!err)
 		return 0;
 	if (err < 0) {
@@ -116,7 +75,7 @@ static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 		 * The head is valid but its descriptors are not: give the
 		 * chain back unread so the driver is not left waiting.
 		 */
-		io->complete(vrh, head, 0);
+		vringh_complete_iotlb(vrh, head, 0);
 		net_ctrl_count(ctx, -1, VIRTIO_NET_ERR, true, true);
 		trace_net_ctrl_cmd(ctx->name, -1, -1, 0, VIRTIO_NET_ERR,
 				   "unmappable chain");
@@ -126,7 +85,7 @@ static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 	rlen = vringh_kiov_length(&ctx->riov);
 	wlen = vringh_kiov_length(&ctx->wiov);
 	want = min_t(size_t, rlen, NET_CTRL_MAX_CMD_LEN);
-	got = io->pull(vrh, &ctx->riov, ctx->buf, want);
+	got = vringh_iov_pull_iotlb(vrh, &ctx->riov, ctx->buf, want);
 	if (got >= 1)
 		class = ctx->buf[0];
 	if (got >= 2)
@@ -150,7 +109,7 @@ static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 	out = 0;
 	if (wlen) {
 		ctx->result[0] = res.ack;
-		got = io->push(vrh, &ctx->wiov, ctx->result, 1 + res.len);
+		got = vringh_iov_push_iotlb(vrh, &ctx->wiov, ctx->result, 1 + res.len);
 		if (got > 0)
 			out = got;
 		if (got != 1 + res.len)
@@ -161,35 +120,11 @@ static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 			res.reason = "ack not writable";
 		}
 	}
-	io->complete(vrh, head, out);
+	vringh_complete_iotlb(vrh, head, out);
 
 	net_ctrl_count(ctx, class, res.ack, !wlen, unmapped);
 	trace_net_ctrl_cmd(ctx->name, class, cmd, rlen, res.ack, res.reason);
 	return 1;
-}
-
-static int net_ctrl_vringh_handle(struct net_ctrl_vringh *ctx,
-				  struct vringh *vrh,
-				  const struct net_ctrl_vringh_io *io,
-				  const struct net_ctrl_ops *ops, void *priv,
-				  unsigned int budget)
-{
-	unsigned int done = 0;
-	int err;
-
-	while (done < budget) {
-		err = net_ctrl_vringh_one(ctx, vrh, io, ops, priv);
-		/*
-		 * Report the chains completed first: the broken head was not
-		 * consumed, so the next call finds it again.
-		 */
-		if (err < 0)
-			return done ? done : err;
-		if (!err)
-			break;
-		done++;
-	}
-	return done;
 }
 
 /**
@@ -222,33 +157,24 @@ int net_ctrl_vringh_handle_cvq(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 			       const struct net_ctrl_ops *ops, void *priv,
 			       unsigned int budget)
 {
-	return net_ctrl_vringh_handle(ctx, vrh, &net_ctrl_io_iotlb, ops, priv,
-				      budget);
+	unsigned int done = 0;
+	int err;
+
+	while (done < budget) {
+		err = net_ctrl_vringh_one(ctx, vrh, ops, priv);
+		/*
+		 * Report the chains completed first: the broken head was not
+		 * consumed, so the next call finds it again.
+		 */
+		if (err < 0)
+			return done ? done : err;
+		if (!err)
+			break;
+		done++;
+	}
+	return done;
 }
 EXPORT_SYMBOL_GPL(net_ctrl_vringh_handle_cvq);
-
-/**
- * net_ctrl_vringh_handle_cvq_kern - handle the chains of a kernel-memory CVQ
- * @ctx: the device's context
- * @vrh: the control virtqueue, set up with vringh_init_kern()
- * @ops: the parent's callbacks
- * @priv: passed to every callback
- * @budget: the most chains to handle in this call
- *
- * As net_ctrl_vringh_handle_cvq(), for a ring and buffers in kernel memory.
- *
- * Context: process context; may sleep.
- * Return: as net_ctrl_vringh_handle_cvq().
- */
-int net_ctrl_vringh_handle_cvq_kern(struct net_ctrl_vringh *ctx,
-				    struct vringh *vrh,
-				    const struct net_ctrl_ops *ops, void *priv,
-				    unsigned int budget)
-{
-	return net_ctrl_vringh_handle(ctx, vrh, &net_ctrl_io_kern, ops, priv,
-				      budget);
-}
-EXPORT_SYMBOL_GPL(net_ctrl_vringh_handle_cvq_kern);
 
 /**
  * net_ctrl_vringh_stats_read - a consistent copy of the counters

@@ -330,10 +330,6 @@ int net_ctrl_vringh_handle_cvq(struct net_ctrl_vringh *ctx,
 			       struct vringh *vrh,
 			       const struct net_ctrl_ops *ops, void *priv,
 			       unsigned int budget);
-int net_ctrl_vringh_handle_cvq_kern(struct net_ctrl_vringh *ctx,
-				    struct vringh *vrh,
-				    const struct net_ctrl_ops *ops, void *priv,
-				    unsigned int budget);
 #endif /* __KERNEL__ */
 
 #endif /* _LINUX_NET_CTRL_VRINGH_H */
