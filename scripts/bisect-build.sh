@@ -16,6 +16,16 @@ if [ ! -d "$wt" ]; then
 	git -C "$src" worktree prune
 	git -C "$src" worktree add -q --detach "$wt" base
 fi
+# Start from the whole series: its configuration is the main build's, so
+# ccache serves this first, full, build.  Each commit after it is then an
+# incremental build: kbuild rebuilds what the commit's files and the
+# options it adds or removes touch, not the whole tree.
+git -C "$wt" checkout -q --detach series
+if ! "$top/scripts/build-kernel.sh" "$wt" "$build" >"$top/work/bisect/build.log" 2>&1; then
+	echo "FAIL the whole series does not build"
+	grep -E 'error|Error|did not stick' "$top/work/bisect/build.log" | head -n 10 | sed 's/^/    /'
+	exit 1
+fi
 rc=0
 for c in $(git -C "$src" rev-list --reverse base..series); do
 	subject=$(git -C "$src" log -1 --format=%s "$c")

@@ -12,7 +12,10 @@
 # and PREEMPT_VOLUNTARY no longer exist on architectures with lazy
 # preemption.  EXTRA_CONFIG
 # may name more fragment files (space separated), merged for this build
-# only (scripts/bench.sh adds CONFIG_MODULES=y this way).
+# only (scripts/bench.sh adds CONFIG_MODULES=y this way), and
+# EXTRA_SERIES_CONFIG more files of series options (merged only where the
+# tree's Kconfig defines them).  A build with CONFIG_MODULES=y also builds
+# the modules and installs them into BUILD/modroot.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$2"
@@ -39,26 +42,33 @@ frag=$build/fragment.config
 		sym=${line%%=*}
 		grep -rqx --include='Kconfig*' "config ${sym#CONFIG_}" "$src/drivers" && echo "$line" ;;
 	esac
-  done <"$top/config/series.config"
+  done < <(cat "$top/config/series.config" ${EXTRA_SERIES_CONFIG:-})
 } >"$frag.new"
 if ! cmp -s "$frag.new" "$frag" || [ ! -f "$build/.config" ]; then
 	echo ">>> configuring $build (tinyconfig + fragment)"
 	mk tinyconfig >/dev/null
 	(cd "$build" && "$src/scripts/kconfig/merge_config.sh" -m -O "$build" .config "$frag.new" >/dev/null)
 	mk olddefconfig >/dev/null
-	# Every requested option must have survived olddefconfig.
+	# Every requested option must have survived olddefconfig (the last
+	# fragment line of an option is the one that counts).
 	missing=0
 	while read -r line; do
-		case $line in
-		CONFIG_*=*) grep -qx "$line" "$build/.config" || { echo "config: $line did not stick" >&2; missing=1; } ;;
-		esac
-	done <"$frag.new"
+		grep -qx "$line" "$build/.config" || { echo "config: $line did not stick" >&2; missing=1; }
+	done < <(grep '^CONFIG_.*=' "$frag.new" | tac | awk -F= '!seen[$1]++' | tac)
 	[ $missing = 0 ] || exit 1
 	mv "$frag.new" "$frag"
 else
 	rm -f "$frag.new"
 fi
-echo ">>> building bzImage in $build (-j$jobs, ccache)"
 start=$(date +%s)
-mk -j"$jobs" bzImage
+if grep -qx 'CONFIG_MODULES=y' "$build/.config"; then
+	echo ">>> building bzImage and modules in $build (-j$jobs, ccache)"
+	mk -j"$jobs" bzImage modules
+	# Installed for the guest's initramfs (mkinitramfs.sh MODROOT=).
+	rm -rf "$build/modroot"
+	mk INSTALL_MOD_PATH="$build/modroot" INSTALL_MOD_STRIP=1 modules_install >/dev/null
+else
+	echo ">>> building bzImage in $build (-j$jobs, ccache)"
+	mk -j"$jobs" bzImage
+fi
 echo ">>> built $(make -s -C "$src" O="$build" kernelrelease) in $(( $(date +%s) - start ))s"

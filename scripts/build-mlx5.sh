@@ -8,8 +8,8 @@
 # ccache.  There is no ConnectX hardware here: this only proves that
 # mlx5_vnet compiles, without a warning, against the series.
 #
-# The configuration is x86_64 defconfig plus what mlx5_vnet needs; it is
-# redone only when the option list below changed or BUILD has no .config.
+# The configuration is x86_64 defconfig plus what mlx5_vnet needs
+# (scripts/x86-config.sh, shared with the lint step).
 # Every run recompiles the objects it checks (a ccache hit when nothing
 # changed), so that a warning is reported again until it is fixed.  The
 # build fails on any compiler warning in drivers/vdpa/mlx5/ or in the
@@ -27,29 +27,11 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$top/work}
 export KBUILD_BUILD_TIMESTAMP="2026-11-24" KBUILD_BUILD_USER=cvq KBUILD_BUILD_HOST=bench
 mk() { make -s -C "$src" O="$build" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
 
-# scripts/config arguments on top of defconfig.
-opts=(
-	-e NET -e INET -e PCI -e NETDEVICES -e ETHERNET
-	-e NET_VENDOR_MELLANOX -m MLX5_CORE -e MLX5_CORE_EN -e MLX5_MPFS
-	-m VDPA -m MLX5_VDPA_NET -m VHOST_VDPA
-	-d WERROR
-)
-stamp=$build/mlx5-config.stamp
-printf '%s\n' "${opts[@]}" >"$stamp.new"
-if ! cmp -s "$stamp.new" "$stamp" || [ ! -f "$build/.config" ]; then
-	echo ">>> configuring $build (x86_64 defconfig + mlx5_vnet options)"
-	rm -f "$stamp"
-	mk defconfig >/dev/null
-	"$src/scripts/config" --file "$build/.config" "${opts[@]}"
-	mv "$stamp.new" "$stamp"
-else
-	rm -f "$stamp.new"
-fi
+"$top/scripts/x86-config.sh" "$src" "$build"
 
 # The tree's Kconfig may have changed since the configuration was made:
-# bring .config up to date (as the build would) and check that the options
-# survived on every run.
-mk olddefconfig >/dev/null
+# x86-config.sh brought .config up to date; check that the options survived
+# on every run.
 need=(MLX5_CORE VDPA VHOST_IOTLB VHOST_RING MLX5_VDPA_NET)
 if grep -rqs 'net_ctrl_vringh' "$src/drivers/vdpa/mlx5/"; then
 	need+=(NET_CTRL_VRINGH)

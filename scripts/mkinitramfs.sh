@@ -5,7 +5,8 @@
 #
 # Build the guest's initramfs: busybox (static), iproute2's ip and vdpa,
 # ethtool with their shared libraries, the guest scripts from guest/ and
-# the guest C tools from guest/tools/*.c (built static).
+# the guest C tools from guest/tools/*.c (built static); with MODROOT=,
+# the kernel modules installed there.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$(realpath -m "$1")
@@ -47,6 +48,14 @@ done
 if [ -f "${BENCH_KO:-}" ]; then
 	mkdir -p "$root/lib/modules"
 	cp "$BENCH_KO" "$root/lib/modules/"
+fi
+
+# The modules of a modular build (build-kernel.sh installs them into
+# BUILD/modroot), when MODROOT names that directory.
+if [ -n "${MODROOT:-}" ]; then
+	[ -d "$MODROOT/lib/modules" ] || { echo "no modules in $MODROOT" >&2; exit 1; }
+	mkdir -p "$root/lib/modules"
+	cp -a "$MODROOT/lib/modules/." "$root/lib/modules/"
 fi
 
 cp "$top/guest/init" "$root/init"

@@ -60,7 +60,7 @@
 #include <linux/virtio_net.h>
 
 /*
- * Values from the Linux 6.12 uapi headers, for older system headers.
+ * Values from the Linux uapi headers (7.3), for older system headers.
  * include/uapi/linux/vhost_types.h
  */
 #ifndef VHOST_BACKEND_F_IOTLB_MSG_V2
@@ -1249,16 +1249,30 @@ static int isolation(struct dev *d)
 	return reset;
 }
 
-/* Move the CVQ group back to AS 0 and use it there. */
+/*
+ * Move the CVQ group back to AS 0 and use it there.  Since Linux 7.0
+ * vhost-vdpa refuses to change a group's address space once the device is
+ * at DRIVER_OK (-EBUSY), so a VMM chooses it at setup: check the refusal,
+ * then reset and start again with the group in AS 0.
+ */
 static void back_to_as0(struct dev *d)
 {
+	struct vhost_vring_state s = { .index = d->cvq_group, .num = 0 };
 	struct seg sg[3];
 	struct res r;
 
-	if (map_regions(d, 0, M_RING | M_BUF, 0, "as0-map"))
+	errno = 0;
+	check(ioctl(d->fd, VHOST_VDPA_SET_GROUP_ASID, &s) < 0 && errno == EBUSY,
+	      "group-asid-busy-at-driver-ok", "SET_GROUP_ASID at DRIVER_OK: %s",
+	      errno ? strerror(errno) : "accepted");
+	if (dev_reset(d, "as0-reset") || dev_start(d, 0, "as0-start"))
 		return;
-	if (set_group_asid(d, d->cvq_group, 0, "as0-group-asid") < 0)
+	if (map_regions(d, 0, M_ISO, 0, "as0-map"))
 		return;
+	if (d->cvq_asid != 0) {
+		fail("as0-group-asid", "CVQ group in AS %u", d->cvq_asid);
+		return;
+	}
 	pass("as0-group-asid");
 	expect_cmd(d, "as0-cmd", 1, VIRTIO_NET_CTRL_MAC,
 		   VIRTIO_NET_CTRL_MAC_ADDR_SET, MAC_AS0, 6);

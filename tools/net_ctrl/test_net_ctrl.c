@@ -990,7 +990,7 @@ static void test_rss(void)
 			check_fn check;
 		} hc[] = {
 			{ "hash valid", 0x21, 0, 40, 0, NULL, ck_hash_on },
-			{ "hash reserved[3] = max_tx_vq (Linux 6.12)", 0x21,
+			{ "hash reserved[3] = max_tx_vq (Linux 6.12 to 7.3)", 0x21,
 			  0x4000, 40, 0, NULL, ck_hash_on },
 			{ "hash reserved[0] nonzero", 0x1, 0x0001, 4, 0,
 			  "reserved not zero", NULL },

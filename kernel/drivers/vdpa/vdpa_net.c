@@ -652,7 +652,7 @@ static int vnd_resume(struct vdpa_device *vdev)
 
 	if (!vnd->parent_ops->resume)
 		return -EOPNOTSUPP;
-	saved = kmalloc(sizeof(*saved), GFP_KERNEL);
+	saved = kmalloc_obj(*saved, GFP_KERNEL);
 	if (!saved)
 		return -ENOMEM;
 	err = vnd->parent_ops->resume(vnd->parent);

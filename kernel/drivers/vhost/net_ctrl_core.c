@@ -317,10 +317,10 @@ static const char *nc_hash_config(struct nc_cmd *c)
 
 	/*
 	 * le32 hash_types, le16 reserved[4], u8 hash_key_length, key.
-	 * Linux 6.12 sends this command with the RSS_CONFIG layout and a
-	 * one-entry table (mask 0, unclassified 0, table[0] 0, max_tx_vq),
-	 * so reserved[3] carries its queue pair count: only reserved[0..2]
-	 * must be zero.
+	 * Linux (6.12 to 7.3 at least) sends this command with the
+	 * RSS_CONFIG layout and a one-entry table (mask 0, unclassified 0,
+	 * table[0] 0, max_tx_vq), so reserved[3] carries its queue pair
+	 * count: only reserved[0..2] must be zero.
 	 */
 	if (c->len < 13)
 		return NC_E_LEN;

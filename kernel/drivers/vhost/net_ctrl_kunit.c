@@ -9,6 +9,8 @@
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
 #include <linux/io.h>
+#include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/net_ctrl_vringh.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
@@ -166,6 +168,22 @@ struct fake_cvq {
 	struct vhost_iotlb *iotlb;
 	spinlock_t iotlb_lock;	/* for vringh_set_iotlb() */
 	u64 iova_off;
+	struct kunit *test;
+	struct list_head bounces;
+};
+
+/*
+ * The IOTLB maps physical memory, so every buffer the fake driver posts
+ * must be in the linear map.  A test's buffer that is not (on a vmapped
+ * stack, or static data of the test module) is posted through a kmalloc
+ * copy, whose device-written bytes fake_handle() copies back.
+ */
+struct bounce {
+	struct list_head node;
+	void *orig;
+	void *copy;
+	u32 len;
+	bool write;
 };
 
 static u64 fake_addr(struct fake_cvq *q, void *p)
@@ -180,7 +198,7 @@ struct seg {
 };
 
 /* Where the driver's addresses start when the IOTLB translates them. */
-#define IOVA_OFFSET	(1ULL << 47)
+#define IOVA_OFFSET	BIT_ULL(47)
 
 /*
  * A control virtqueue in kernel memory, reached the way vDPA parents
@@ -196,6 +214,8 @@ static struct fake_cvq *fake_cvq_new(struct kunit *test, bool translate)
 	int err;
 
 	KUNIT_ASSERT_NOT_NULL(test, q);
+	q->test = test;
+	INIT_LIST_HEAD(&q->bounces);
 	q->mem = kunit_kzalloc(test, size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, q->mem);
 	vring_init(&q->vr, RING_NUM, q->mem, SMP_CACHE_BYTES);
@@ -230,13 +250,32 @@ static void fake_cvq_free(struct fake_cvq *q)
 	vhost_iotlb_free(q->iotlb);
 }
 
+static void *fake_dma_buf(struct fake_cvq *q, const struct seg *s)
+{
+	struct bounce *b;
+
+	if (!s->len || virt_addr_valid(s->buf))
+		return s->buf;
+	b = kunit_kzalloc(q->test, sizeof(*b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(q->test, b);
+	b->copy = kunit_kmalloc(q->test, s->len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(q->test, b->copy);
+	memcpy(b->copy, s->buf, s->len);
+	b->orig = s->buf;
+	b->len = s->len;
+	b->write = s->write;
+	list_add_tail(&b->node, &q->bounces);
+	return b->copy;
+}
+
 static void fill_desc(struct fake_cvq *q, struct vring_desc *d,
 		      const struct seg *s, bool last, u16 next)
 {
 	u16 flags = (s->write ? VRING_DESC_F_WRITE : 0) |
 		    (last ? 0 : VRING_DESC_F_NEXT);
 
-	d->addr = (__force __virtio64)cpu_to_le64(fake_addr(q, s->buf));
+	d->addr = (__force __virtio64)cpu_to_le64(fake_addr(q,
+							fake_dma_buf(q, s)));
 	d->len = (__force __virtio32)cpu_to_le32(s->len);
 	d->flags = (__force __virtio16)cpu_to_le16(flags);
 	d->next = (__force __virtio16)cpu_to_le16(next);
@@ -282,8 +321,15 @@ static u16 fake_post(struct fake_cvq *q, const struct seg *segs,
 
 static int fake_handle(struct fake_cvq *q, unsigned int budget)
 {
-	return net_ctrl_vringh_handle_cvq(&q->ctx, &q->vrh, &fake_ops,
-					  &q->parent, budget);
+	struct bounce *b;
+	int ret;
+
+	ret = net_ctrl_vringh_handle_cvq(&q->ctx, &q->vrh, &fake_ops,
+					 &q->parent, budget);
+	list_for_each_entry(b, &q->bounces, node)
+		if (b->write)
+			memcpy(b->orig, b->copy, b->len);
+	return ret;
 }
 
 /* Pop the next used entry; false when there is none. */
@@ -571,7 +617,7 @@ static const struct cmd_case cmd_cases[] = {
 	{ "coal-vq-get", CMD(6, 3, 0, 0, 0, 0), OK, .result_len = 8 },
 	{ "coal-vq-get-disabled", CMD(6, 3, 7, 0, 0, 0), ERR },
 	{ "coal-short", CMD(6, 0, 16, 0, 0, 0), ERR },
-	/* class 7: not in Linux 6.12 */
+	/* class 7: not defined (Linux 7.3 has no class 7) */
 	{ "class-7", CMD(7, 0, 0, 0, 0, 0), ERR },
 	/* class 8: stats */
 	{ "stats-query", CMD(8, 0), OK, .result_len = 8 },

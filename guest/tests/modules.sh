@@ -1,0 +1,115 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# modules suite, on the modular build (config/modules.config): load every
+# module of the series and of its users in dependency order, run the
+# KUnit suites as modules, use a vdpasim_net device through virtio_net
+# and through vhost_vdpa, remove it, unload the modules in reverse order,
+# and require a kernel log without a warning.  Distributions ship vDPA as
+# modules: this is where a missing export, a wrong initcall level, a
+# leaked reference at unload or a debugfs left behind shows.
+. /tests/lib.sh
+
+# Dependency order: each module needs only those before it.
+MODS="vhost_iotlb vringh net_ctrl_vringh vdpa vdpa_net vdpa_sim vdpa_sim_net virtio_vdpa vhost vhost_vdpa"
+KUNIT_MODS="net_ctrl_kunit vdpa_net_kunit"
+
+# The problems a log must not show (KUnit's own failures are checked apart).
+BAD='WARNING:|BUG:|Oops|general protection|refcount_t:|list_(add|del) corruption|ODEBUG|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|kobject.*(not initialized|already)|Unable to handle|Call Trace:'
+
+modpath() { find /lib/modules/"$(uname -r)" -name "$1.ko*" | head -n 1; }
+
+say "== modules: load, use, unload =="
+dmesg -c >/dev/null
+
+loaded=
+for m in $MODS; do
+	p=$(modpath "$m")
+	if [ -z "$p" ]; then fail "modules/load-$m" "no $m.ko (built in, or not built)"; continue; fi
+	if out=$(insmod "$p" 2>&1); then
+		pass "modules/load-$m"
+		loaded="$m $loaded"
+	else
+		fail "modules/load-$m" "$out"
+	fi
+done
+[ -d /sys/kernel/debug/net_ctrl_vringh ] && pass modules/debugfs-root || fail modules/debugfs-root "no net_ctrl_vringh debugfs directory"
+
+# KUnit suites as modules: they run at load; the results are in the log.
+kp=$(modpath kunit)
+if [ -n "$kp" ] && insmod "$kp" 2>/dev/null; then loaded="kunit $loaded"; fi
+for m in $KUNIT_MODS; do
+	p=$(modpath "$m")
+	if [ -z "$p" ]; then fail "modules/kunit-$m" "no $m.ko"; continue; fi
+	dmesg -c >/tmp/kunit.before
+	if ! out=$(insmod "$p" 2>&1); then fail "modules/kunit-$m" "insmod: $out"; continue; fi
+	dmesg -c >/tmp/kunit.$m
+	cat /tmp/kunit.$m
+	res=$(sed -E 's/^\[ *[0-9.]+\] //' /tmp/kunit.$m | grep -E '^(not )?ok [0-9]+ [a-z_]+$' | tail -n 1)
+	tot=$(sed -E 's/^\[ *[0-9.]+\] //' /tmp/kunit.$m | grep -E '^# Totals:' | tail -n 1)
+	case "$res" in
+	"ok "*) pass "modules/kunit-$m" ;;
+	*) fail "modules/kunit-$m" "${res:-no KTAP result} ${tot}" ;;
+	esac
+	report "kunit module $m: ${res:-none} ${tot}"
+	if out=$(rmmod "$m" 2>&1); then pass "modules/kunit-unload-$m"; else fail "modules/kunit-unload-$m" "$out"; fi
+	cat /tmp/kunit.before /tmp/kunit.$m >>/tmp/dmesg.all
+done
+
+# Use the device through virtio_net.
+if setup_virtio_vdpa; then
+	pass modules/virtio-probe
+	DBG=$(dbg_file)
+	ok=1
+	ip link set "$NETDEV" address 02:00:00:00:00:42 || ok=0
+	ip link set "$NETDEV" up || ok=0
+	ip link set "$NETDEV" promisc on || ok=0
+	ip maddr add 01:00:5e:00:00:42 dev "$NETDEV" || ok=0
+	[ "$(st mac)" = 02:00:00:00:00:42 ] || ok=0
+	in_promisc=$(st rx_mode)
+	[ "$ok" = 1 ] && [ "$in_promisc" != "${in_promisc#*promisc}" ] &&
+		pass modules/virtio-use || fail modules/virtio-use "mac [$(st mac)] rx_mode [$(st rx_mode)] mc [$(st mc)]"
+	report "virtio_vdpa use: $(dev_state_line)"
+else
+	fail modules/virtio-probe "no netdev for $DEV"
+fi
+teardown
+vdpa dev show $DEV >/dev/null 2>&1 && fail modules/virtio-del "$DEV still present" || pass modules/virtio-del
+
+# Use it through vhost_vdpa: the userspace client's short run.
+if setup_vhost_vdpa; then
+	pass modules/vhost-probe
+	if [ -x /bin/vhost_cvq ]; then
+		timeout 240 /bin/vhost_cvq "$VDEV" >/tmp/mod_vhost.out 2>&1
+		rc=$?
+		nf=$(grep -c '^FAIL ' /tmp/mod_vhost.out)
+		np=$(grep -c '^PASS ' /tmp/mod_vhost.out)
+		[ "$rc" = 0 ] && [ "$np" -gt 0 ] && pass modules/vhost-use ||
+			fail modules/vhost-use "vhost_cvq rc=$rc, $np passed, $nf failed: $(grep '^FAIL ' /tmp/mod_vhost.out | head -n 3 | tr '\n' ' ')"
+	else
+		fail modules/vhost-use "/bin/vhost_cvq missing"
+	fi
+else
+	fail modules/vhost-probe "no /dev/vhost-vdpa-*"
+fi
+teardown
+[ -d /sys/kernel/debug/net_ctrl_vringh/$DEV ] && fail modules/debugfs-dev-removed "left behind" || pass modules/debugfs-dev-removed
+
+# Unload in reverse order of loading.
+for m in $loaded; do
+	if out=$(rmmod "$m" 2>&1); then pass "modules/unload-$m"; else fail "modules/unload-$m" "$out"; fi
+done
+left=$(for m in $MODS; do grep -q "^$m " /proc/modules && echo "$m"; done | tr '\n' ' ')
+[ -z "$left" ] && pass modules/all-unloaded || fail modules/all-unloaded "still loaded: $left"
+[ -d /sys/kernel/debug/net_ctrl_vringh ] && fail modules/debugfs-root-removed "left behind" || pass modules/debugfs-root-removed
+
+# Give deferred releases (kobjects, RCU, workqueues) a moment, then read
+# the whole log.
+sleep 2
+dmesg >>/tmp/dmesg.all
+if grep -Eq "$BAD" /tmp/dmesg.all; then
+	fail modules/dmesg-clean "$(grep -E "$BAD" /tmp/dmesg.all | head -n 3 | tr '\n' ' ')"
+	say "---- kernel log ----"
+	cat /tmp/dmesg.all
+else
+	pass modules/dmesg-clean
+fi
