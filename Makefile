@@ -7,7 +7,7 @@
 help:
 	@echo "make run       build, boot, drive vdpasim_net with ip/ethtool, print a report"
 	@echo "make check     host tests, fuzzer, kernel build, KUnit, e2e, checkpatch"
-	@echo "make baseline  the e2e suite on pristine 6.12 and on the series, side by side"
+	@echo "make baseline  the e2e suite on pristine 7.3.4 and on the series, side by side"
 	@echo "make shell     boot the test guest with an interactive shell"
 	@echo "make series    export the series to out/series (git format-patch)"
 	@echo "make bench     benchmarks into out/bench/results.txt"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# baseline.sh: run the guest e2e suite on the pristine 6.12 kernel (same
+# baseline.sh: run the guest e2e suite on the pristine 7.3.4 kernel (same
 # config, its own build dir) and on the patched one, and print the two
 # side by side: which expectations the pristine kernel fails.
 set -uo pipefail

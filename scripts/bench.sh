@@ -113,7 +113,7 @@ boot() { channel "$1" | sed -n 's/^@@BOOT //p' | sort -u | tr '\n' ' ' | sed 's/
 {
 	echo "# make bench (scripts/bench.sh; BENCH_N=$n BENCH_WARMUP=$warmup BENCH_REPS=$reps BENCH_BOOTS=$boots)"
 	echo "# patched kernel: work/linux (the series) in work/build-bench, plus CONFIG_MODULES=y"
-	echo "# base kernel: work/linux-base (pristine 6.12) in work/build-base"
+	echo "# base kernel: work/linux-base (pristine 7.3.4) in work/build-base"
 	echo "# boots: scripts/qemu-run.sh KERNEL work/initramfs-bench.cpio bench out/bench/{patched,base}/bootI" \
 	     "(APPEND=\"$APPEND\"), I = 1..$boots, kernels in turn;"
 	echo "#   every figure below is the median over the $boots boots of its kernel"

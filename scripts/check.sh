@@ -191,8 +191,25 @@ if [ "$full" = 1 ]; then
 	fi
 fi
 
-step "checkpatch --strict over the exported series"
+step "the exported series: git am on the pristine base, checkpatch --strict"
 ./scripts/tree.sh export "$out/series" >/dev/null
+# What a maintainer does with the mails: git am on a pristine tree (a
+# worktree of its own at tag base).  The result must be the series' tree.
+am=$work/am
+if [ ! -d "$am" ]; then
+	git -C "$work/linux" worktree prune
+	git -C "$work/linux" worktree add -q --detach "$am" base
+fi
+git -C "$am" am --abort >/dev/null 2>&1
+git -C "$am" checkout -q -f --detach base
+if git -C "$am" -c user.name=am -c user.email=am@example.org am -q --whitespace=nowarn \
+	$(ls "$out"/series/0*.patch | grep -v 0000-cover-letter) >"$log/git-am.log" 2>&1 &&
+   [ "$(git -C "$am" rev-parse HEAD^{tree})" = "$(git -C "$work/linux" rev-parse series^{tree})" ]; then
+	ok "git-am ($(ls "$out"/series/0*.patch | grep -vc 0000-cover-letter) patches apply to pristine $(make -s -C "$am" kernelversion), same tree as the series)"
+else
+	tail -n 10 "$log/git-am.log" | sed 's/^/    /'
+	ko "git-am (the exported series does not apply with git am, or gives another tree)"
+fi
 for p in "$out"/series/0*.patch; do
 	[ -e "$p" ] || continue
 	case $p in *0000-cover-letter.patch) continue ;; esac
