@@ -25,7 +25,7 @@ baseline:
 shell:
 	@./scripts/deps.sh && ./scripts/tree.sh apply && \
 	 ./scripts/build-kernel.sh work/linux work/build && \
-	 ./scripts/mkinitramfs.sh work/initramfs.cpio && \
+	 MODROOT=work/build/modroot ./scripts/mkinitramfs.sh work/initramfs.cpio && \
 	 ./scripts/qemu-run.sh work/build/arch/x86/boot/bzImage work/initramfs.cpio shell out/shell
 
 series:

@@ -13,10 +13,11 @@ kbuild=$top/work/build kbase=$top/work/build-base
 ./scripts/tree.sh base-worktree || exit 1
 ./scripts/build-kernel.sh "$top/work/linux-base" "$kbase" || exit 1
 ./scripts/build-kernel.sh "$top/work/linux" "$kbuild" || exit 1
-./scripts/mkinitramfs.sh "$top/work/initramfs.cpio" || exit 1
+MODROOT=$kbase/modroot ./scripts/mkinitramfs.sh "$top/work/initramfs-base.cpio" || exit 1
+MODROOT=$kbuild/modroot ./scripts/mkinitramfs.sh "$top/work/initramfs-patched.cpio" || exit 1
 for which in base patched; do
 	b=$kbuild; [ $which = base ] && b=$kbase
-	./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$top/work/initramfs.cpio" e2e "$top/out/baseline/$which" "${E2E_TIMEOUT:-900}"
+	./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$top/work/initramfs-$which.cpio" e2e "$top/out/baseline/$which" "${E2E_TIMEOUT:-900}"
 done
 verdicts() { grep '^@@TEST ' "$top/out/baseline/$1/results.log" 2>/dev/null | tr -d '\r' | awk '{print $3, $2}'; }
 echo

@@ -26,20 +26,17 @@ cd "$top"
 n=${BENCH_N:-2000} warmup=${BENCH_WARMUP:-200} reps=${BENCH_REPS:-15}
 boots=${BENCH_BOOTS:-3}
 tmo=${BENCH_TIMEOUT:-600}
-kbench=$top/work/build-bench kbase=$top/work/build-base
+kbench=$top/work/build kbase=$top/work/build-base
 modsrc=$top/work/bench-module
-initrd=$top/work/initramfs-bench.cpio
+initrd=$top/work/initramfs-bench.cpio initrd_base=$top/work/initramfs-bench-base.cpio
 out=$top/out/bench
 results=$out/results.txt
 
 ./scripts/deps.sh
 ./scripts/tree.sh base-worktree
 
-# (a) needs loadable modules: a fragment for this build dir only.
-mkdir -p "$top/work"
-printf 'CONFIG_MODULES=y\nCONFIG_MODULE_UNLOAD=y\n' >"$top/work/bench-modules.config"
-EXTRA_CONFIG=$top/work/bench-modules.config \
-	./scripts/build-kernel.sh work/linux "$kbench"
+# The kernels are modular (config/kernel.config): (a) is one more module.
+./scripts/build-kernel.sh work/linux "$kbench"
 
 # The module: built against work/build-bench from a copy of bench/, so the
 # build products stay out of the source tree.  The kernel's own "modules"
@@ -56,7 +53,10 @@ ko=$modsrc/net_ctrl_bench.ko
 
 ./scripts/build-kernel.sh work/linux-base "$kbase"
 
-BENCH_KO=$ko ./scripts/mkinitramfs.sh "$initrd"
+# One initramfs per kernel, each with its own modules; only the patched
+# one has the bench module (it needs net_ctrl_vringh).
+BENCH_KO=$ko MODROOT=$kbench/modroot ./scripts/mkinitramfs.sh "$initrd"
+MODROOT=$kbase/modroot ./scripts/mkinitramfs.sh "$initrd_base"
 
 # Boot the two kernels in turn, $boots times each: a swing of the host's
 # load (other builds) then hits both kernels, and the median over the
@@ -66,10 +66,11 @@ export APPEND="cvq.bench_n=$n cvq.bench_warmup=$warmup cvq.bench_reps=$reps"
 rm -rf "$out/patched" "$out/base"
 for i in $(seq 1 "$boots"); do
 	for which in patched base; do
-		b=$kbench; [ "$which" = base ] && b=$kbase
+		b=$kbench i=$initrd
+		[ "$which" = base ] && b=$kbase i=$initrd_base
 		log=$out/$which/boot$i
 		echo ">>> boot $i/$boots of the $which kernel (cvq.mode=bench, TCG; $APPEND)"
-		./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$initrd" bench "$log" "$tmo"
+		./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$i" bench "$log" "$tmo"
 		if grep -q '^@@TEST FAIL' "$log/results.log"; then
 			echo "!!! $which guest reported failures ($log):" >&2
 			grep '^@@TEST FAIL' "$log/results.log" | tr -d '\r' >&2

@@ -104,8 +104,8 @@ EOS
 	tmp=$(mktemp -d "$BENCH_CACHE/sparse.XXXXXX")
 	chmod 755 "$tmp"
 	(cd "$tmp" && apt-get source -qq --download-only sparse >/dev/null 2>&1 &&
-	 dpkg-source -x ./sparse_*.dsc src >/dev/null &&
-	 make -s -C src -j"$(nproc)" CC=gcc sparse >/dev/null)
+	 dpkg-source -x ./sparse_*.dsc src >/dev/null 2>&1 &&
+	 make -s -C src -j"$(nproc)" CC=gcc sparse >/dev/null 2>&1)
 	sparse_ok "$tmp/src/sparse" || { echo "the sparse built from sid does not handle __typeof_unqual__" >&2; exit 1; }
 	mkdir -p "$(dirname "$SPARSE")"
 	cp "$tmp/src/sparse" "$SPARSE"

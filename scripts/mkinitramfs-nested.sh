@@ -117,7 +117,9 @@ mkdir -p "$add/usr/bin"
 [ "$qemu" = /usr/bin/qemu-system-x86_64 ] || ln -sf "$qemu" "$add/usr/bin/qemu-system-x86_64"
 
 # ---- the normal initramfs, then the additions ----
-"$top/scripts/mkinitramfs.sh" "$tmp/base.cpio" >/dev/null
+# L1 runs the same kernel: its modules too.
+MODROOT=$(realpath "$(dirname "$l2kernel")/../../..")/modroot \
+	"$top/scripts/mkinitramfs.sh" "$tmp/base.cpio" >/dev/null
 (cd "$add" && find . -print0 | cpio --null -o -H newc --quiet) >"$tmp/add.cpio"
 cat "$tmp/base.cpio" "$tmp/add.cpio" >"$out.tmp"
 mv "$out.tmp" "$out"

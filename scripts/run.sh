@@ -18,9 +18,9 @@ else
 	src=$top/work/linux build=$kbuild
 fi
 ./scripts/build-kernel.sh "$src" "$build" || exit 1
-./scripts/mkinitramfs.sh "$top/work/initramfs.cpio" || exit 1
+MODROOT=$build/modroot ./scripts/mkinitramfs.sh "$top/work/initramfs-$which.cpio" || exit 1
 logdir=$top/out/run-$which
-./scripts/qemu-run.sh "$build/arch/x86/boot/bzImage" "$top/work/initramfs.cpio" e2e "$logdir" "${E2E_TIMEOUT:-900}"
+./scripts/qemu-run.sh "$build/arch/x86/boot/bzImage" "$top/work/initramfs-$which.cpio" e2e "$logdir" "${E2E_TIMEOUT:-900}"
 rc=$?
 echo
 echo "=== report ($which kernel; console: $logdir/console.log)"

@@ -4,8 +4,8 @@
 # fd 3 as "@@BENCH key=value", every command that produced figures as
 # "@@BENCHCMD command"; a step that fails is a "@@TEST FAIL" line.
 #
-#  1. In-kernel, on the kernel with module support (the patched one; the
-#     initramfs is shared): load /lib/modules/net_ctrl_bench.ko, which
+#  1. In-kernel, on the patched kernel (only its initramfs has the
+#     module): load /lib/modules/net_ctrl_bench.ko, which
 #     runs a restore-shaped burst through net_ctrl_vringh and through bare
 #     vringh calls and prints "net_ctrl_bench: key=value" lines.
 #  2. End to end: mac_lat on the virtio_net netdev of a vdpasim_net device
@@ -37,7 +37,7 @@ if [ -f $KO ] && [ -e /proc/modules ]; then
 		fail bench-inkernel "insmod failed: $(dmesg | grep net_ctrl_bench | tail -n 1)"
 	fi
 else
-	say "no $KO or no module support: in-kernel bench skipped (pristine kernel)"
+	say "no $KO: in-kernel bench skipped (pristine kernel)"
 fi
 
 if ! setup_virtio_vdpa; then

@@ -12,6 +12,27 @@ bridge() { /sbin/bridge "$@"; }
 vdpa() { /sbin/vdpa "$@"; }
 ethtool() { /sbin/ethtool "$@"; }
 
+# The vDPA stack is modular (config/kernel.config): every module the
+# suites need, dependencies first.  The pristine kernel has no
+# net_ctrl_vringh or vdpa_net: what is not built is skipped.
+VDPA_MODS="vhost_iotlb vringh net_ctrl_vringh vdpa vdpa_net vdpa_sim vdpa_sim_net virtio_vdpa irqbypass vhost vhost_vdpa"
+KUNIT_MODS="net_ctrl_kunit vdpa_net_kunit"
+
+modpath() { find /lib/modules/"$(uname -r)" -name "$1.ko*" 2>/dev/null | head -n 1; }
+
+# load_vdpa_modules: insmod VDPA_MODS; a module that is there but does not
+# load is reported on the console and makes the call fail.
+load_vdpa_modules() {
+	rc=0
+	for m in $VDPA_MODS; do
+		grep -q "^$m " /proc/modules && continue
+		p=$(modpath "$m")
+		[ -n "$p" ] || continue
+		insmod "$p" || { echo "insmod $m failed"; rc=1; }
+	done
+	return $rc
+}
+
 DEV=vdpa0
 NETDEV=
 DBG=

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# modules suite, on the modular build (config/modules.config): load every
+# modules suite: on a kernel with the vDPA stack as modules, load every
 # module of the series and of its users in dependency order, run the
 # KUnit suites as modules, use a vdpasim_net device through virtio_net
 # and through vhost_vdpa, remove it, unload the modules in reverse order,
@@ -9,14 +9,11 @@
 # leaked reference at unload or a debugfs left behind shows.
 . /tests/lib.sh
 
-# Dependency order: each module needs only those before it.
-MODS="vhost_iotlb vringh net_ctrl_vringh vdpa vdpa_net vdpa_sim vdpa_sim_net virtio_vdpa vhost vhost_vdpa"
-KUNIT_MODS="net_ctrl_kunit vdpa_net_kunit"
+# Dependency order (lib.sh): each module needs only those before it.
+MODS=$VDPA_MODS
 
 # The problems a log must not show (KUnit's own failures are checked apart).
 BAD='WARNING:|BUG:|Oops|general protection|refcount_t:|list_(add|del) corruption|ODEBUG|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|kobject.*(not initialized|already)|Unable to handle|Call Trace:'
-
-modpath() { find /lib/modules/"$(uname -r)" -name "$1.ko*" | head -n 1; }
 
 say "== modules: load, use, unload =="
 dmesg -c >/dev/null
