@@ -66,7 +66,7 @@ EOS
 		echo ">>> NOTE: $KSRC_PKG $KSRC_VER is no longer in the archive; using $ver"
 	fi
 	tmp=$(mktemp -d "$BENCH_CACHE/dl.XXXXXX")
-	chmod 755 "$tmp"	# apt downloads as _apt
+	chown _apt "$tmp" 2>/dev/null || chmod 777 "$tmp"	# apt downloads as _apt
 	echo ">>> fetching $KSRC_PKG=$ver into $BENCH_CACHE"
 	(cd "$tmp" && apt-get download -qq "$KSRC_PKG=$ver" && dpkg-deb -x ./*.deb x)
 	mv "$tmp/x/usr/src/linux-source-7.3.tar.xz" "$KERNEL_TARBALL"
@@ -102,7 +102,7 @@ EOS
 		apt-get update -qq
 	fi
 	tmp=$(mktemp -d "$BENCH_CACHE/sparse.XXXXXX")
-	chmod 755 "$tmp"
+	chown _apt "$tmp" 2>/dev/null || chmod 777 "$tmp"
 	(cd "$tmp" && apt-get source -qq --download-only sparse >/dev/null 2>&1 &&
 	 dpkg-source -x ./sparse_*.dsc src >/dev/null 2>&1 &&
 	 make -s -C src -j"$(nproc)" CC=gcc sparse >/dev/null 2>&1)
