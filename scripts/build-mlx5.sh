@@ -29,9 +29,8 @@ mk() { make -s -C "$src" O="$build" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache g
 
 "$top/scripts/x86-config.sh" "$src" "$build"
 
-# The tree's Kconfig may have changed since the configuration was made:
-# x86-config.sh brought .config up to date; check that the options survived
-# on every run.
+# x86-config.sh ran olddefconfig (the tree's Kconfig may have changed):
+# check on every run that the options mlx5_vnet needs survived.
 need=(MLX5_CORE VDPA VHOST_IOTLB VHOST_RING MLX5_VDPA_NET)
 if grep -rqs 'net_ctrl_vringh' "$src/drivers/vdpa/mlx5/"; then
 	need+=(NET_CTRL_VRINGH)
