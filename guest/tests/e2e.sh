@@ -141,6 +141,11 @@ act stats ethtool -S $NETDEV
 act link-down ip link set $NETDEV down
 act link-up-again ip link set $NETDEV up && pass cvq-still-works || fail cvq-still-works "link up refused"
 
+# "vdpa dev set ... mac" while the driver runs: the device's receive
+# filter takes the new address at once, as the config space does.
+act dev-set-mac vdpa dev set $DEV mac 02:aa:bb:cc:dd:ee
+[ "$(st mac)" = 02:aa:bb:cc:dd:ee ] && pass dev-set-mac-state || fail dev-set-mac-state "state mac $(st mac)"
+
 # A device reset (driver unbound) brings the state back to the spec's
 # defaults; the driver replays its configuration when it binds again.
 echo $DEV >/sys/bus/vdpa/drivers/virtio_vdpa/unbind

@@ -1004,6 +1004,8 @@ static const struct vdpa_config_ops vdpa_net_batch_ops = {
  *	as their priv argument; see struct net_ctrl_ops
  * @limits: what the parent can hold (max_vq_pairs: its data virtqueue
  *	pairs)
+ * @config: the attributes the device was added with (the dev_add()
+ *	argument), or NULL
  * @name: the device name, as for vdpa_alloc_device()
  *
  * Allocates the frontend device.  It takes over the reference to @parent,
@@ -1021,7 +1023,8 @@ static const struct vdpa_config_ops vdpa_net_batch_ops = {
 struct vdpa_net_device *
 vdpa_net_device_alloc(struct vdpa_device *parent,
 		      const struct net_ctrl_ops *ctrl_ops,
-		      const struct net_ctrl_limits *limits, const char *name)
+		      const struct net_ctrl_limits *limits,
+		      const struct vdpa_dev_set_config *config, const char *name)
 {
 	const struct vdpa_config_ops *pops = parent->config;
 	const struct vdpa_config_ops *ops;

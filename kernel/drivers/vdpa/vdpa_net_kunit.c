@@ -72,6 +72,7 @@ enum fp_op {
 	FP_GET_VQ_STATE,
 	FP_GET_VQ_GROUP,
 	FP_GET_VQ_NOTIFICATION,
+	FP_GET_VQ_SIZE,
 	FP_SET_FEATURES,
 	FP_SET_STATUS,
 	FP_RESET,
@@ -93,7 +94,7 @@ enum fp_op {
 static const enum fp_op fp_vq_ops[] = {
 	FP_SET_VQ_ADDRESS, FP_SET_VQ_NUM, FP_KICK_VQ, FP_SET_VQ_CB,
 	FP_SET_VQ_READY, FP_GET_VQ_READY, FP_SET_VQ_STATE, FP_GET_VQ_STATE,
-	FP_GET_VQ_GROUP, FP_GET_VQ_NOTIFICATION,
+	FP_GET_VQ_GROUP, FP_GET_VQ_NOTIFICATION, FP_GET_VQ_SIZE,
 };
 
 struct fake_parent {
@@ -125,6 +126,18 @@ struct fake_parent {
 	u16 vq_pairs;
 	unsigned int config_cbs;	/* set_config_cb */
 	bool *released;
+	/*
+	 * A slow reset: it kicks the frontend's CVQ (as a driver on another
+	 * CPU could) and takes its time; control callbacks that run
+	 * meanwhile are counted.
+	 */
+	struct vdpa_device *hook_vdev;
+	u16 hook_cvq;
+	bool slow_reset;
+	bool in_reset;
+	unsigned int cbs_in_reset;
+	/* vq_pairs_set takes its time */
+	bool slow_pairs;
 };
 
 static struct fake_parent *to_fp(struct vdpa_device *vdev)
@@ -225,6 +238,13 @@ fp_get_vq_notification(struct vdpa_device *vdev, u16 idx)
 	return area;
 }
 
+/* Half the maximum, to tell a forwarded answer from the frontend's own. */
+static u16 fp_get_vq_size(struct vdpa_device *vdev, u16 idx)
+{
+	fp_vq(to_fp(vdev), FP_GET_VQ_SIZE, idx);
+	return FP_NUM_MAX / 2;
+}
+
 static u32 fp_get_vq_align(struct vdpa_device *vdev)
 {
 	return PAGE_SIZE;
@@ -287,6 +307,12 @@ static void fp_set_status(struct vdpa_device *vdev, u8 status)
 
 static void fp_do_reset(struct fake_parent *fp)
 {
+	if (fp->slow_reset) {
+		WRITE_ONCE(fp->in_reset, true);
+		fp->hook_vdev->config->kick_vq(fp->hook_vdev, fp->hook_cvq);
+		msleep(100);
+		WRITE_ONCE(fp->in_reset, false);
+	}
 	WRITE_ONCE(fp->status, 0);
 	fp->driver_features = 0;
 	fp->ready = 0;
@@ -434,6 +460,7 @@ static void fp_free(struct vdpa_device *vdev)
 	.get_vq_state		= fp_get_vq_state,			\
 	.get_vq_group		= fp_get_vq_group,			\
 	.get_vq_notification	= fp_get_vq_notification,		\
+	.get_vq_size		= fp_get_vq_size,			\
 	.get_vq_align		= fp_get_vq_align,			\
 	.get_device_features	= fp_get_device_features,		\
 	.set_driver_features	= fp_set_driver_features,		\
@@ -473,6 +500,8 @@ static int fp_mac_addr_set(void *priv, const u8 *mac)
 {
 	struct fake_parent *fp = to_fp(priv);
 
+	if (READ_ONCE(fp->in_reset))
+		fp->cbs_in_reset++;
 	memcpy(fp->mac, mac, ETH_ALEN);
 	memcpy(fp->config.mac, mac, ETH_ALEN);
 	fp->calls[FP_MAC_ADDR_SET]++;
@@ -483,6 +512,8 @@ static int fp_vq_pairs_set(void *priv, u16 pairs)
 {
 	struct fake_parent *fp = to_fp(priv);
 
+	if (fp->slow_pairs)
+		msleep(300);
 	fp->vq_pairs = pairs;
 	fp->calls[FP_VQ_PAIRS_SET]++;
 	return 0;
@@ -580,7 +611,8 @@ static struct vdpa_net_device *vnd_new(struct kunit *test,
 	struct vdpa_net_device *vnd;
 
 	fp_limits(&limits, c->pairs);
-	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL);
+	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL,
+				    NULL);
 	if (IS_ERR(vnd)) {
 		put_device(&fp->vdpa.dev);
 		KUNIT_FAIL_AND_ABORT(test, "vdpa_net_device_alloc: %ld",
@@ -709,7 +741,8 @@ static void vnd_test_alloc(struct kunit *test)
 	/* A parent behind the platform IOMMU is refused; it keeps its ref. */
 	fp = fp_new(test, &c, Q_NO_MAPS);
 	refs = kref_read(&fp->vdpa.dev.kobj.kref);
-	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL);
+	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL,
+				    NULL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vnd), -EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, kref_read(&fp->vdpa.dev.kobj.kref), refs);
 	KUNIT_EXPECT_NULL(test, dev_get_drvdata(&fp->vdpa.dev));
@@ -724,7 +757,8 @@ static void vnd_test_alloc(struct kunit *test)
 	*released = false;
 	fp = fp_new(test, &c, 0);
 	fp->vdpa.map = &fp_map_ops;
-	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL);
+	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL,
+				    NULL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vnd), -EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, kref_read(&fp->vdpa.dev.kobj.kref), refs);
 	fp->released = released;
@@ -735,7 +769,8 @@ static void vnd_test_alloc(struct kunit *test)
 	*released = false;
 	fp = fp_new(test, &c, 0);
 	limits.max_vq_pairs = 0;
-	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL);
+	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL,
+				    NULL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vnd), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kref_read(&fp->vdpa.dev.kobj.kref), refs);
 	put_device(&fp->vdpa.dev);
@@ -744,7 +779,8 @@ static void vnd_test_alloc(struct kunit *test)
 	fp = fp_new(test, &c, 0);
 	fp->released = released;
 	limits.max_vq_pairs = 1;
-	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL);
+	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL,
+				    NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vnd);
 	KUNIT_EXPECT_PTR_EQ(test, vnd->parent, &fp->vdpa);
 	KUNIT_EXPECT_PTR_EQ(test, vdpa_net_parent(&vnd->vdpa), &fp->vdpa);
@@ -816,7 +852,8 @@ static void vnd_test_dma_dev(struct kunit *test)
 	fp = fp_new(test, &c, 0);
 	fp->vdpa.vmap.dma_dev = hw;
 	fp_limits(&limits, c.pairs);
-	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL);
+	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL,
+				    NULL);
 	if (IS_ERR(vnd))
 		put_device(&fp->vdpa.dev);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vnd);
@@ -826,12 +863,24 @@ static void vnd_test_dma_dev(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, vnd->vdpa.vmap.dma_dev, hw);
 	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_map(&vnd->vdpa, 0).dma_dev,
 			    hw);
+	/* Before FEATURES_OK, 2 is a data queue and 2N the CVQ. */
+	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_map(&vnd->vdpa, 2).dma_dev,
+			    hw);
+	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_map(&vnd->vdpa, 8).dma_dev,
+			    &vnd->vdpa.dev);
+	/* Without MQ the CVQ is at 2, and mapped through our device. */
+	features = VF(VERSION_1) | F(CTRL_VQ);
+	KUNIT_ASSERT_EQ(test, vnd_ops(vnd)->set_driver_features(&vnd->vdpa,
+								features), 0);
+	vnd_ops(vnd)->set_status(&vnd->vdpa, S_FEATURES_OK);
 	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_map(&vnd->vdpa, 2).dma_dev,
 			    &vnd->vdpa.dev);
-	/* With MQ the CVQ moves, and so does the device it is mapped with. */
+	/* With MQ it moves to 2N, and so does the device it is mapped with. */
+	KUNIT_ASSERT_EQ(test, vnd_ops(vnd)->reset(&vnd->vdpa), 0);
 	features = VF(VERSION_1) | F(CTRL_VQ) | F(MQ);
 	KUNIT_ASSERT_EQ(test, vnd_ops(vnd)->set_driver_features(&vnd->vdpa,
 								features), 0);
+	vnd_ops(vnd)->set_status(&vnd->vdpa, S_FEATURES_OK);
 	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_map(&vnd->vdpa, 2).dma_dev,
 			    hw);
 	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_map(&vnd->vdpa, 8).dma_dev,
@@ -879,6 +928,7 @@ static void vq_ops_all(struct kunit *test, struct vdpa_net_device *vnd,
 				    "get_vq_state(%u)", idx);
 	ops->kick_vq(vdev, idx);
 	ops->get_vq_notification(vdev, idx);
+	ops->get_vq_size(vdev, idx);
 }
 
 static void vnd_test_vq_index(struct kunit *test)
@@ -896,6 +946,7 @@ static void vnd_test_vq_index(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ops->set_driver_features(vdev, VF(VERSION_1) |
 						       F(CTRL_VQ) |
 						       c->features), 0);
+	ops->set_status(vdev, S_FEATURES_OK);
 	KUNIT_EXPECT_EQ(test, !!(ops->get_driver_features(vdev) &
 				 (F(MQ) | F(RSS))), c->cvq != 2);
 
@@ -940,7 +991,8 @@ static void vnd_test_vq_index(struct kunit *test)
 
 	/* Sizes, doorbells, DMA devices. */
 	KUNIT_EXPECT_EQ(test, ops->get_vq_size(vdev, c->cvq), FP_NUM_MAX);
-	KUNIT_EXPECT_EQ(test, ops->get_vq_size(vdev, 0), FP_NUM_MAX);
+	KUNIT_EXPECT_EQ(test, ops->get_vq_size(vdev, 0), FP_NUM_MAX / 2);
+	KUNIT_EXPECT_EQ(test, ops->get_vq_size(vdev, nparent + 1), 0);
 	area = ops->get_vq_notification(vdev, c->cvq);
 	KUNIT_EXPECT_EQ(test, area.addr, 0);
 	KUNIT_EXPECT_EQ(test, area.size, 0);
@@ -1208,12 +1260,22 @@ static void vnd_test_map_errors(struct kunit *test)
 	fp->fail = 0;
 	KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, 0, map_a, 2), 0);
 	fp->fail = -EIO;
-	if (!c->batch)
-		KUNIT_EXPECT_EQ(test, ops->dma_unmap(vdev, 0, 0x1000, 0x2000),
-				-EIO);
 	KUNIT_EXPECT_EQ(test, ops->reset_map(vdev, 0), -EIO);
 	expect_iotlb(test, &vnd->iotlb[0], map_a, 2);
+	/*
+	 * An unmap the parent fails: vhost-vdpa has dropped the range all
+	 * the same, and so must the mirror, or the CVQ would still reach
+	 * memory its owner unmapped.
+	 */
+	if (c->batch)
+		KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, 0, &map_a[1], 1),
+				-EIO);
+	else
+		KUNIT_EXPECT_EQ(test, ops->dma_unmap(vdev, 0, 0x1000, 0x2000),
+				-EIO);
+	expect_iotlb(test, &vnd->iotlb[0], &map_a[1], 1);
 	fp->fail = 0;
+	KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, 0, map_a, 2), 0);
 
 	if (c->batch) {
 		check_set_map_limit(test, vnd);
@@ -1427,8 +1489,9 @@ static void vnd_test_status_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnd->cvq.num, 0);
 	KUNIT_EXPECT_EQ(test, vnd->cvq.desc_addr, 0);
 	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, 0);
-	/* Without MQ the CVQ is at 2 again. */
-	KUNIT_EXPECT_EQ(test, ops->get_vq_group(vdev, 2), 2);
+	/* Until FEATURES_OK, 2 is the parent's and 2N the CVQ's. */
+	KUNIT_EXPECT_EQ(test, ops->get_vq_group(vdev, 2), 0);
+	KUNIT_EXPECT_EQ(test, ops->get_vq_group(vdev, 8), 2);
 	/* The MAC is the config space's again. */
 	KUNIT_EXPECT_MEMEQ(test, vnd->ctrl.nc.state.mac, mac_b, ETH_ALEN);
 
@@ -1723,7 +1786,10 @@ static void vnd_test_cvq_e2e(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
 	KUNIT_EXPECT_EQ(test, fp->vq_seen, 0);
 
-	/* Suspended, the CVQ waits; resumed, the state is replayed first. */
+	/*
+	 * Suspended, the CVQ waits; resumed, it runs what waited.  A parent
+	 * that was only paused kept its state: nothing is replayed into it.
+	 */
 	KUNIT_ASSERT_EQ(test, ops->suspend(vdev), 0);
 	slot = drv_post(r, cmd_mac2, sizeof(cmd_mac2));
 	ops->kick_vq(vdev, cvq);
@@ -1733,9 +1799,9 @@ static void vnd_test_cvq_e2e(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ops->resume(vdev), 0);
 	KUNIT_ASSERT_TRUE(test, drv_wait_used(r, ++done));
 	KUNIT_EXPECT_EQ(test, drv_ack(r, slot), VIRTIO_NET_OK);
-	KUNIT_EXPECT_EQ(test, fp->calls[FP_MAC_ADDR_SET], 3);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_MAC_ADDR_SET], 2);
 	KUNIT_EXPECT_MEMEQ(test, fp->mac, &cmd_mac2[2], ETH_ALEN);
-	KUNIT_EXPECT_EQ(test, fp->calls[FP_VQ_PAIRS_SET], mq ? 2 : 0);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_VQ_PAIRS_SET], mq ? 1 : 0);
 	if (mq)
 		KUNIT_EXPECT_EQ(test, fp->vq_pairs, 2);
 
@@ -1807,6 +1873,217 @@ static void vnd_test_cvq_broken(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ops->get_status(vdev), 0);
 }
 
+/* The driver's view of avail_event (VIRTIO_RING_F_EVENT_IDX). */
+static u16 drv_avail_event(struct drv_ring *r)
+{
+	return le16_to_cpu((__force __le16)READ_ONCE(vring_avail_event(&r->vr)));
+}
+
+/*
+ * A parent that offers EVENT_IDX: the driver kicks only when the
+ * avail_event the device published asks for it (as
+ * virtqueue_kick_prepare_split() does), so the control virtqueue must
+ * publish it, or the second command waits forever, with rtnl held.
+ */
+static void vnd_test_cvq_event_idx(struct kunit *test)
+{
+	static const struct vnd_cfg c = {
+		"", 1, 1, 1, false, BIT_ULL(VIRTIO_RING_F_EVENT_IDX), 2, AS_PT
+	};
+	struct drv_ring *r = drv_ring_new(test);
+	struct vdpa_net_device *vnd = vnd_new(test, &c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	unsigned int slot, i;
+	u16 cvq, old;
+
+	vnd_fp(vnd)->features |= BIT_ULL(VIRTIO_RING_F_EVENT_IDX);
+	cvq = cvq_start(test, vnd, &c, r);
+	ops->set_status(&vnd->vdpa, S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+	for (i = 0; i < 4; i++) {
+		old = r->avail;
+		slot = drv_post(r, i & 1 ? cmd_mac2 : cmd_mac1,
+				sizeof(cmd_mac1));
+		/* The new index before reading the event index. */
+		smp_mb();
+		if (vring_need_event(drv_avail_event(r), r->avail, old))
+			ops->kick_vq(&vnd->vdpa, cvq);
+		KUNIT_ASSERT_TRUE_MSG(test, drv_wait_used(r, i + 1),
+				      "command %u: no kick asked (avail_event %u), none answered",
+				      i, drv_avail_event(r));
+		KUNIT_EXPECT_EQ(test, drv_ack(r, slot), VIRTIO_NET_OK);
+		/* Let the worker finish its pass before the next command. */
+		msleep(20);
+	}
+}
+
+/*
+ * vhost-vdpa (and QEMU) set a virtqueue's callback, size and address
+ * before SET_FEATURES: until FEATURES_OK, virtqueue 2 of a multiqueue
+ * parent is its data queue, and 2N the control virtqueue it may become.
+ */
+static void vnd_test_routing_before_features_ok(struct kunit *test)
+{
+	bool mq = *(const bool *)test->param_value;
+	static const struct vnd_cfg c = { .pairs = 2, .ngroups = 1, .nas = 1 };
+	struct vdpa_net_device *vnd = vnd_new(test, &c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct fake_parent *fp = vnd_fp(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	struct vdpa_callback cbs[5];
+	u16 idx, cvq = mq ? 4 : 2;
+
+	for (idx = 0; idx <= 4; idx++) {
+		cbs[idx].callback = drv_cb;
+		cbs[idx].private = &cbs[idx];
+		ops->set_vq_cb(vdev, idx, &cbs[idx]);
+		ops->set_vq_num(vdev, idx, 64);
+		KUNIT_EXPECT_EQ(test, ops->set_vq_address(vdev, idx,
+							  0x1000 * (idx + 1),
+							  0x100000, 0x200000),
+				0);
+	}
+	KUNIT_EXPECT_EQ(test, ops->get_vq_group(vdev, 4), 1);
+	KUNIT_ASSERT_EQ(test, ops->set_driver_features(vdev, VF(VERSION_1) |
+						       F(CTRL_VQ) |
+						       (mq ? F(MQ) : 0)), 0);
+	ops->set_status(vdev, S_FEATURES_OK);
+
+	/* Every data index reached the parent, and nothing else. */
+	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
+	KUNIT_EXPECT_EQ(test, fp->vq_seen, 0xf);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_VQ_CB], 4);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_VQ_ADDRESS], 4);
+	/* The CVQ has what was set on its index. */
+	KUNIT_EXPECT_PTR_EQ(test, vnd->cvq.cb.private, (void *)&cbs[cvq]);
+	KUNIT_EXPECT_EQ(test, vnd->cvq.desc_addr, 0x1000 * (cvq + 1));
+	KUNIT_EXPECT_EQ(test, vnd->cvq.num, 64);
+	KUNIT_EXPECT_EQ(test, ops->get_vq_group(vdev, cvq), 1);
+
+	/* From FEATURES_OK on, the index is settled. */
+	ops->set_vq_cb(vdev, 2, &cbs[0]);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_VQ_CB], mq ? 5 : 4);
+	KUNIT_EXPECT_PTR_EQ(test, vnd->cvq.cb.private,
+			    (void *)(mq ? &cbs[4] : &cbs[0]));
+	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
+}
+
+static void mq_desc(const bool *b, char *desc)
+{
+	strscpy(desc, *b ? "MQ negotiated" : "no MQ", KUNIT_PARAM_DESC_SIZE);
+}
+
+static const bool mq_params[] = { true, false };
+
+KUNIT_ARRAY_PARAM(mq, mq_params, mq_desc);
+
+/*
+ * A reset stops the control virtqueue before the parent resets: no
+ * control callback runs while the parent resets, nor after it, even when
+ * a kick comes in meanwhile.
+ */
+static void vnd_test_reset_stops_worker(struct kunit *test)
+{
+	static const struct vnd_cfg c = { "", 1, 1, 1, false, 0, 2, AS_PT };
+	struct drv_ring *r = drv_ring_new(test);
+	struct vdpa_net_device *vnd = vnd_new(test, &c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct fake_parent *fp = vnd_fp(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	u16 cvq;
+
+	cvq = cvq_start(test, vnd, &c, r);
+	ops->set_status(vdev, S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+	drv_post(r, cmd_mac1, sizeof(cmd_mac1));
+	ops->kick_vq(vdev, cvq);
+	KUNIT_ASSERT_TRUE(test, drv_wait_used(r, 1));
+
+	/* Posted, not kicked: the parent's reset kicks while it runs. */
+	drv_post(r, cmd_mac2, sizeof(cmd_mac2));
+	fp->hook_vdev = vdev;
+	fp->hook_cvq = cvq;
+	fp->slow_reset = true;
+	KUNIT_EXPECT_EQ(test, ops->reset(vdev), 0);
+	fp->slow_reset = false;
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, fp->cbs_in_reset, 0);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_MAC_ADDR_SET], 1);
+	KUNIT_EXPECT_EQ(test, drv_used_idx(r), 1);
+}
+
+/*
+ * The driver polls the used ring, not the interrupt: once it sees a
+ * command completed, the data path filters with what that command set,
+ * even while a later command of the same batch is still running.
+ */
+static void vnd_test_cvq_filter_before_ack(struct kunit *test)
+{
+	static const struct vnd_cfg c = { "", 2, 1, 1, false, F(MQ), 4, AS_PT };
+	struct drv_ring *r = drv_ring_new(test);
+	struct vdpa_net_device *vnd = vnd_new(test, &c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct fake_parent *fp = vnd_fp(vnd);
+	unsigned long flags;
+	u8 mac[ETH_ALEN];
+	u16 cvq;
+
+	cvq = cvq_start(test, vnd, &c, r);
+	ops->set_status(&vnd->vdpa, S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+	fp->slow_pairs = true;
+	drv_post(r, cmd_mac1, sizeof(cmd_mac1));
+	drv_post(r, cmd_pairs2, sizeof(cmd_pairs2));
+	ops->kick_vq(&vnd->vdpa, cvq);
+	KUNIT_ASSERT_TRUE(test, drv_wait_used(r, 1));
+	spin_lock_irqsave(&vnd->filter_lock, flags);
+	ether_addr_copy(mac, vnd->filter.state.mac);
+	spin_unlock_irqrestore(&vnd->filter_lock, flags);
+	KUNIT_EXPECT_MEMEQ(test, mac, &cmd_mac1[2], ETH_ALEN);
+	KUNIT_ASSERT_TRUE(test, drv_wait_used(r, 2));
+}
+
+/*
+ * "vdpa dev add ... device_features": the provisioned mask decides the
+ * control features too, even when it has none of them.
+ */
+static void vnd_test_provisioned_features(struct kunit *test)
+{
+	static const struct vnd_cfg c = { .pairs = 4, .ngroups = 1, .nas = 1 };
+	struct vdpa_dev_set_config cfg = {
+		.mask = BIT_ULL(VDPA_ATTR_DEV_FEATURES),
+		.device_features = DATA_FEATURES,
+	};
+	static const struct {
+		u64 mask;
+		u64 want;
+	} cases[] = {
+		{ DATA_FEATURES, DATA_FEATURES },
+		{ DATA_FEATURES | F(CTRL_VQ), DATA_FEATURES | F(CTRL_VQ) },
+		{ DATA_FEATURES | F(CTRL_VQ) | F(MQ) | F(CTRL_RX),
+		  DATA_FEATURES | F(CTRL_VQ) | F(MQ) },
+		{ DATA_FEATURES | F(MQ), DATA_FEATURES },
+	};
+	struct net_ctrl_limits limits;
+	struct vdpa_net_device *vnd;
+	struct fake_parent *fp;
+	unsigned int i;
+
+	fp_limits(&limits, c.pairs);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		fp = fp_new(test, &c, 0);
+		/* The parent applies the mask to its own features. */
+		fp->features = FP_FEATURES & cases[i].mask;
+		cfg.device_features = cases[i].mask;
+		vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits,
+					    &cfg, NULL);
+		if (IS_ERR(vnd))
+			put_device(&fp->vdpa.dev);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vnd);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    vnd->vdpa.config->get_device_features(&vnd->vdpa),
+				    cases[i].want, "mask %#llx", cases[i].mask);
+		put_device(&vnd->vdpa.dev);
+	}
+}
+
 static void broken_desc(const bool *b, char *desc)
 {
 	strscpy(desc, *b ? "after a good command" : "first",
@@ -1844,6 +2121,11 @@ static struct kunit_case vdpa_net_device_cases[] = {
 	KUNIT_CASE(vnd_test_suspend_resume),
 	KUNIT_CASE_PARAM(vnd_test_cvq_e2e, e2e_cfg_gen_params),
 	KUNIT_CASE_PARAM(vnd_test_cvq_broken, broken_gen_params),
+	KUNIT_CASE(vnd_test_cvq_event_idx),
+	KUNIT_CASE_PARAM(vnd_test_routing_before_features_ok, mq_gen_params),
+	KUNIT_CASE(vnd_test_reset_stops_worker),
+	KUNIT_CASE(vnd_test_cvq_filter_before_ack),
+	KUNIT_CASE(vnd_test_provisioned_features),
 	{}
 };
 

@@ -11,6 +11,7 @@
 #include <linux/io.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/net_ctrl_vringh.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
@@ -1018,6 +1019,34 @@ static void net_ctrl_test_features(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f, F(CTRL_VQ) | F(CTRL_RX) | F(CTRL_VLAN));
 }
 
+/*
+ * An allocation failure in net_ctrl_vringh_init() leaves nothing behind:
+ * a caller that cleans up after it (as a device release does) must not
+ * free the buffers a second time.
+ */
+static void net_ctrl_test_init_nomem(struct kunit *test)
+{
+#ifdef CONFIG_FAILSLAB
+	struct net_ctrl_limits limits = { .max_vq_pairs = 1 };
+	struct net_ctrl_vringh *ctx;
+	int err;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	/* The first slab allocation of this task fails (fail-nth). */
+	current->fail_nth = 1;
+	err = net_ctrl_vringh_init(ctx, "kunit-nomem", &limits, NULL);
+	current->fail_nth = 0;
+	KUNIT_ASSERT_EQ(test, err, -ENOMEM);
+	KUNIT_EXPECT_NULL(test, ctx->buf);
+	KUNIT_EXPECT_NULL(test, ctx->result);
+	/* As a release after the failure would. */
+	net_ctrl_vringh_cleanup(ctx);
+#else
+	kunit_skip(test, "needs CONFIG_FAILSLAB");
+#endif
+}
+
 static struct kunit_case net_ctrl_vringh_cases[] = {
 	KUNIT_CASE_PARAM(net_ctrl_test_cmd, cmd_gen_params),
 	KUNIT_CASE(net_ctrl_test_no_ack),
@@ -1031,6 +1060,7 @@ static struct kunit_case net_ctrl_vringh_cases[] = {
 	KUNIT_CASE(net_ctrl_test_save_restore),
 	KUNIT_CASE_PARAM(net_ctrl_test_rx_accept, rx_gen_params),
 	KUNIT_CASE(net_ctrl_test_features),
+	KUNIT_CASE(net_ctrl_test_init_nomem),
 	{}
 };
 

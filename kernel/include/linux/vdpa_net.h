@@ -100,7 +100,8 @@ struct vdpa_net_device {
 struct vdpa_net_device *
 vdpa_net_device_alloc(struct vdpa_device *parent,
 		      const struct net_ctrl_ops *ctrl_ops,
-		      const struct net_ctrl_limits *limits, const char *name);
+		      const struct net_ctrl_limits *limits,
+		      const struct vdpa_dev_set_config *config, const char *name);
 int _vdpa_net_register_device(struct vdpa_net_device *vnd);
 struct vdpa_device *vdpa_net_parent(struct vdpa_device *vdev);
 u64 vdpa_net_device_features(u64 parent_features,
