@@ -127,10 +127,20 @@ if [ -s config/kunit-suites ]; then
 		[ -z "$suite" ] && continue
 		grep -qE "ok [0-9]+ $suite\s*$" "$log/kunit/console.log" || missing="$missing $suite"
 	done < <(sed 's/#.*//' config/kunit-suites)
+	console_clean kunit/console-clean "$log/kunit"
 	if [ "$krc" = 0 ] && [ -z "$missing" ]; then ok "kunit ($np passed)"; else
 		grep -E 'Testing complete|FAILED' "$log/kunit/parsed.log" 2>/dev/null | tail -n 15 | sed 's/^/    /'
 		ko "kunit (${np:-0} passed, ${nf:-0} failed, missing suites:${missing:- none}, rc=$krc)"; fi
 fi
+
+# console_clean NAME DIR: the kernel log of the guest run in DIR has no
+# splat: a lockdep report, a BUG or WARNING, a hung task, a panic.
+SPLAT_RE='BUG:|WARNING:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|blocked for more than|Kernel panic|general protection fault|DEBUG_LOCKS_WARN'
+console_clean() {
+	if [ ! -s "$2/console.log" ]; then ko "$1 (no console log)"; return; fi
+	splat=$(grep -aE "$SPLAT_RE" "$2/console.log" | head -n 5)
+	if [ -z "$splat" ]; then ok "$1"; else echo "$splat" | sed 's/^/    /'; ko "$1 (see $2/console.log)"; fi
+}
 
 # guest_suite MODE PREFIX [INITRD]: boot the guest suite MODE, one result
 # per @@TEST line of its results channel, names prefixed with PREFIX.
@@ -143,6 +153,7 @@ guest_suite() {
 			SKIP) sk "$2$name: $detail" ;;
 			esac
 		done < <(grep '^@@TEST ' "$log/$1/results.log" | tr -d '\r')
+		console_clean "$1/console-clean" "$log/$1"
 	else
 		ko "$1 (guest did not finish)"
 	fi
@@ -179,6 +190,7 @@ if [ "$full" = 1 ]; then
 		grep '^@@TEST FAIL' "$log/e2e-1cpu/results.log" | sed 's/^/    /'
 		if [ "$nf" = 0 ] && [ "$np" -gt 0 ]; then ok "e2e-1cpu-preempt-lazy ($np expectations met)"; else
 			ko "e2e-1cpu-preempt-lazy ($nf of $((np + nf)) expectations not met)"; fi
+		console_clean e2e-1cpu/console-clean "$log/e2e-1cpu"
 	else
 		ko "e2e-1cpu-preempt-lazy (guest did not finish: livelock or crash)"
 	fi

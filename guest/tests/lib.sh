@@ -18,6 +18,17 @@ ethtool() { /sbin/ethtool "$@"; }
 VDPA_MODS="vhost_iotlb vringh net_ctrl_vringh vdpa vdpa_net vdpa_sim vdpa_sim_net virtio_vdpa irqbypass vhost vhost_vdpa"
 KUNIT_MODS="net_ctrl_kunit vdpa_net_kunit"
 
+# The KUnit error-path cases fail allocations on purpose (fail-nth): let
+# GFP_KERNEL allocations fail (failslab ignores them by default), and keep
+# the fault injector from printing a stack trace for each.  Nothing fails
+# unless a task asks for it through fail-nth.
+setup_failslab() {
+	d=/sys/kernel/debug/failslab
+	[ -d $d ] || return 0
+	echo N >$d/ignore-gfp-wait
+	echo 0 >$d/verbose
+}
+
 modpath() { find /lib/modules/"$(uname -r)" -name "$1.ko*" 2>/dev/null | head -n 1; }
 
 # load_vdpa_modules: insmod VDPA_MODS; a module that is there but does not

@@ -34,6 +34,7 @@ done
 # KUnit suites as modules: they run at load; the results are in the log.
 kp=$(modpath kunit)
 if [ -n "$kp" ] && insmod "$kp" 2>/dev/null; then loaded="kunit $loaded"; fi
+setup_failslab
 for m in $KUNIT_MODS; do
 	p=$(modpath "$m")
 	if [ -z "$p" ]; then fail "modules/kunit-$m" "no $m.ko"; continue; fi
@@ -90,6 +91,28 @@ else
 fi
 teardown
 [ -d /sys/kernel/debug/net_ctrl_vringh/$DEV ] && fail modules/debugfs-dev-removed "left behind" || pass modules/debugfs-dev-removed
+
+# Scale: a NIC can create thousands of devices.  256 of them: the
+# frontend adds no thread per device (its work runs on one shared
+# workqueue); the threads and memory they cost are reported.
+N=256
+echo 0 >/sys/bus/vdpa/drivers_autoprobe
+thr0=$(ls -d /proc/[0-9]* | wc -l)
+mem0=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+slab0=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
+n=0
+while [ $n -lt $N ] && vdpa dev add mgmtdev vdpasim_net name "s$n" 2>/tmp/scale.err; do n=$((n + 1)); done
+thr1=$(ls -d /proc/[0-9]* | wc -l)
+mem1=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+slab1=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
+cvq_threads=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -c '^vdpa-net')
+sim_threads=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -c '^vDPA sim')
+report "scale: $n devices: +$((thr1 - thr0)) threads ($sim_threads of the simulator, $cvq_threads of the frontend), +$(((mem0 - mem1) / (n > 0 ? n : 1))) KiB of memory and +$(((slab1 - slab0) / (n > 0 ? n : 1))) KiB of slab per device"
+if [ "$n" = $N ] && [ "$cvq_threads" = 0 ]; then pass modules/scale-256
+else fail modules/scale-256 "$n of $N devices ($(head -n 1 /tmp/scale.err)), $cvq_threads frontend threads"; fi
+i=0
+while [ $i -lt $n ]; do vdpa dev del "s$i"; i=$((i + 1)); done
+vdpa dev show 2>/dev/null | grep -q . && fail modules/scale-del "devices left: $(vdpa dev show | head -n 2 | tr '\n' ' ')" || pass modules/scale-del
 
 # Unload in reverse order of loading.
 for m in $loaded; do

@@ -11,10 +11,12 @@
 
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
+#include <linux/rtnetlink.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/vdpa_net.h>
 #include <linux/virtio_net.h>
+#include <uapi/linux/vhost_types.h>
 #include <uapi/linux/virtio_config.h>
 
 /* Control commands handled per run of the worker before it requeues. */
@@ -56,13 +58,28 @@ static u16 vnd_max_pairs(const struct vdpa_net_device *vnd)
 	return vnd->ctrl.nc.limits.max_vq_pairs;
 }
 
-/* The spec's control virtqueue index: 2N with MQ or RSS, else 2. */
+/*
+ * The spec's control virtqueue index: 2N with MQ or RSS, else 2.  It
+ * depends on the negotiated features, which are final at FEATURES_OK
+ * only, and vhost-vdpa sets a virtqueue's callback, size and address
+ * before SET_FEATURES.  Until FEATURES_OK the index is 2N, which cannot
+ * be a data virtqueue, and index 2 of a multiqueue parent is the data
+ * virtqueue it is, shadowed in @low in case it becomes the CVQ.
+ */
 static u16 vnd_cvq_index(const struct vdpa_net_device *vnd)
 {
-	if (vnd->features & (BIT_ULL(VIRTIO_NET_F_MQ) |
-			     BIT_ULL(VIRTIO_NET_F_RSS)))
-		return 2 * vnd_max_pairs(vnd);
-	return 2;
+	if (!vnd->cvq_may_move)
+		return 2;
+	if (vnd->routed && !(vnd->features & (BIT_ULL(VIRTIO_NET_F_MQ) |
+					      BIT_ULL(VIRTIO_NET_F_RSS))))
+		return 2;
+	return 2 * vnd_max_pairs(vnd);
+}
+
+/* Index 2 while it may still become the CVQ. */
+static bool vnd_is_low(const struct vdpa_net_device *vnd, u16 idx)
+{
+	return idx == 2 && !vnd->routed && vnd->cvq_may_move;
 }
 
 static bool vnd_is_cvq(const struct vdpa_net_device *vnd, u16 idx)
@@ -70,10 +87,16 @@ static bool vnd_is_cvq(const struct vdpa_net_device *vnd, u16 idx)
 	return idx == vnd_cvq_index(vnd);
 }
 
-/* A data virtqueue index the parent has. */
+/* A data virtqueue index the parent has (callers test for the CVQ first). */
 static bool vnd_data_idx(const struct vdpa_net_device *vnd, u16 idx)
 {
 	return idx < 2 * vnd_max_pairs(vnd);
+}
+
+/* An index of the device: the CVQ or one of the parent's. */
+static bool vnd_valid_idx(const struct vdpa_net_device *vnd, u16 idx)
+{
+	return vnd_is_cvq(vnd, idx) || vnd_data_idx(vnd, idx);
 }
 
 static unsigned int vnd_cvq_group(const struct vdpa_net_device *vnd)
@@ -95,34 +118,54 @@ static void vnd_publish_filter(struct vdpa_net_device *vnd)
 	spin_unlock_irqrestore(&vnd->filter_lock, flags);
 }
 
+/* After each command, before its ack: the driver polls the used ring. */
+static void vnd_state_changed(struct net_ctrl_vringh *ctx)
+{
+	vnd_publish_filter(container_of(ctx, struct vdpa_net_device, ctrl));
+}
+
 /* ---- the control virtqueue ---- */
+
+/*
+ * What the CVQ reads through.  A kernel driver (virtio_vdpa) maps it with
+ * the DMA API on the frontend's own device, which has no IOMMU: physical
+ * addresses, read through the identity map.  It is the only user of
+ * get_vq_map(), which is how the frontend knows.  Anyone else (a
+ * vhost-vdpa user) gets the address space the CVQ group is attached to,
+ * and that holds only what was mapped into it.
+ */
+static struct vhost_iotlb *vnd_cvq_iotlb(struct vdpa_net_device *vnd)
+{
+	return vnd->kernel_map ? &vnd->pt_iotlb : &vnd->iotlb[vnd->cvq.asid];
+}
 
 static void vnd_cvq_setup(struct vdpa_net_device *vnd)
 {
 	struct vdpa_net_cvq *cvq = &vnd->cvq;
+	const struct vdpa_net_vq *cfg = &cvq->cfg;
 
 	/* Virtual addresses once an mm is bound (vhost-vdpa), else physical. */
 	if (vnd->vdpa.use_va && vnd->mm)
-		vringh_init_iotlb_va(&cvq->vring, vnd->features, cvq->num,
-				     false, (void *)(uintptr_t)cvq->desc_addr,
-				     (void *)(uintptr_t)cvq->driver_addr,
-				     (void *)(uintptr_t)cvq->device_addr);
+		vringh_init_iotlb_va(&cvq->vring, vnd->features, cfg->num,
+				     false, (void *)(uintptr_t)cfg->desc_addr,
+				     (void *)(uintptr_t)cfg->driver_addr,
+				     (void *)(uintptr_t)cfg->device_addr);
 	else
-		vringh_init_iotlb(&cvq->vring, vnd->features, cvq->num, false,
-				  (void *)(uintptr_t)cvq->desc_addr,
-				  (void *)(uintptr_t)cvq->driver_addr,
-				  (void *)(uintptr_t)cvq->device_addr);
-	vringh_set_iotlb(&cvq->vring, &vnd->iotlb[cvq->asid], &vnd->iotlb_lock);
-	cvq->vring.last_avail_idx = cvq->avail_index;
-	cvq->vring.last_used_idx = cvq->avail_index;
+		vringh_init_iotlb(&cvq->vring, vnd->features, cfg->num, false,
+				  (void *)(uintptr_t)cfg->desc_addr,
+				  (void *)(uintptr_t)cfg->driver_addr,
+				  (void *)(uintptr_t)cfg->device_addr);
+	vringh_set_iotlb(&cvq->vring, vnd_cvq_iotlb(vnd), &vnd->iotlb_lock);
+	cvq->vring.last_avail_idx = cfg->avail_index;
+	cvq->vring.last_used_idx = cfg->avail_index;
 }
 
 static bool vnd_cvq_runnable(struct vdpa_net_device *vnd)
 {
 	u8 status = vnd->parent_ops->get_status(vnd->parent);
 
-	return vnd->cvq.ready && (status & VIRTIO_CONFIG_S_DRIVER_OK) &&
-	       !vnd->suspended &&
+	return vnd->cvq.live &&
+	       (status & VIRTIO_CONFIG_S_DRIVER_OK) && !vnd->suspended &&
 	       !(vnd->status & VIRTIO_CONFIG_S_NEEDS_RESET);
 }
 
@@ -131,12 +174,30 @@ static void vnd_cvq_notify(struct vdpa_net_device *vnd)
 	/* The used ring is written: make it visible before the interrupt. */
 	smp_wmb();
 	local_bh_disable();
-	if (vnd->cvq.cb.callback)
-		vnd->cvq.cb.callback(vnd->cvq.cb.private);
+	if (vnd->cvq.cfg.cb.callback)
+		vnd->cvq.cfg.cb.callback(vnd->cvq.cfg.cb.private);
 	local_bh_enable();
 }
 
-static void vnd_work(struct kthread_work *work)
+/*
+ * The control callbacks' contract, for lockdep: they may sleep, and they
+ * must never take rtnl, because virtio_net waits for the ack with rtnl
+ * held.  vnd_kick_vq() records "rtnl, then the CVQ" when it is called
+ * with rtnl held; a callback that takes rtnl records the reverse order.
+ */
+static struct lock_class_key vdpa_net_cvq_key;
+static struct lockdep_map vdpa_net_cvq_map =
+	STATIC_LOCKDEP_MAP_INIT("vdpa_net_cvq", &vdpa_net_cvq_key);
+
+/*
+ * One unbound workqueue for every device: a device costs a work item,
+ * not a thread.  Its workers are ordinary kthreads: the 1-vCPU guest
+ * whose virtio_net busy-waits for an ack still lets them run, since that
+ * loop calls cond_resched().
+ */
+static struct workqueue_struct *vdpa_net_wq;
+
+static void vnd_work(struct work_struct *work)
 {
 	struct vdpa_net_device *vnd =
 		container_of(work, struct vdpa_net_device, work);
@@ -153,9 +214,11 @@ static void vnd_work(struct kthread_work *work)
 		kthread_use_mm(mm);
 	}
 
+	lock_map_acquire(&vdpa_net_cvq_map);
 	done = net_ctrl_vringh_handle_cvq(&vnd->ctrl, &vnd->cvq.vring,
 					  vnd->ctrl_ops, vnd->parent,
 					  VDPA_NET_CVQ_BUDGET);
+	lock_map_release(&vdpa_net_cvq_map);
 	if (mm) {
 		kthread_unuse_mm(mm);
 		mmput(mm);
@@ -170,105 +233,131 @@ static void vnd_work(struct kthread_work *work)
 			vnd->config_cb.callback(vnd->config_cb.private);
 		goto out;
 	}
-	if (done) {
-		vnd_publish_filter(vnd);
+	if (done)
 		vnd_cvq_notify(vnd);
-	}
 	/*
 	 * Look again: more may be pending past the budget, or a broken head
 	 * the library left for its next call, after the chains before it.
 	 */
 	if (done)
-		kthread_queue_work(vnd->worker, &vnd->work);
+		queue_work(vdpa_net_wq, &vnd->work);
 out:
 	mutex_unlock(&vnd->lock);
 }
 
 static void vnd_kick(struct vdpa_net_device *vnd)
 {
-	kthread_queue_work(vnd->worker, &vnd->work);
+	queue_work(vdpa_net_wq, &vnd->work);
 }
 
-/* Read the config space MAC into the state, as a reset device has it. */
-static void vnd_load_mac(struct vdpa_net_device *vnd)
+/* The state of a reset device, with the MAC of the config space. */
+static void vnd_reset_state(struct vdpa_net_device *vnd)
 {
 	u8 mac[ETH_ALEN];
 
 	if (!(vnd->parent_ops->get_device_features(vnd->parent) &
-	      BIT_ULL(VIRTIO_NET_F_MAC)))
+	      BIT_ULL(VIRTIO_NET_F_MAC))) {
+		net_ctrl_vringh_reset(&vnd->ctrl, NULL);
 		return;
+	}
 	vnd->parent_ops->get_config(vnd->parent,
 				    offsetof(struct virtio_net_config, mac),
 				    mac, ETH_ALEN);
-	ether_addr_copy(vnd->ctrl.nc.state.mac, mac);
+	net_ctrl_vringh_reset(&vnd->ctrl, mac);
 }
 
-static void vnd_iotlb_reset_pt(struct vdpa_net_device *vnd, unsigned int asid)
+static void vnd_iotlb_clear(struct vdpa_net_device *vnd, unsigned int asid)
 {
 	vhost_iotlb_reset(&vnd->iotlb[asid]);
-	vhost_iotlb_add_range(&vnd->iotlb[asid], 0, ULONG_MAX, 0, VHOST_MAP_RW);
-	vnd->iotlb_pt[asid] = true;
 }
 
+/* Back to the state of a new device; called with vnd->lock held. */
 static void vnd_reset(struct vdpa_net_device *vnd, u32 flags)
 {
 	unsigned int i;
 
-	mutex_lock(&vnd->lock);
-	memset(&vnd->cvq.cb, 0, sizeof(vnd->cvq.cb));
-	vnd->cvq.ready = false;
-	vnd->cvq.desc_addr = 0;
-	vnd->cvq.driver_addr = 0;
-	vnd->cvq.device_addr = 0;
-	vnd->cvq.num = 0;
-	vnd->cvq.avail_index = 0;
+	lockdep_assert_held(&vnd->lock);
+	memset(&vnd->cvq.cfg, 0, sizeof(vnd->cvq.cfg));
+	memset(&vnd->low, 0, sizeof(vnd->low));
+	vnd->cvq.live = false;
+	vnd->routed = false;
 	vnd->cvq.asid = 0;
 	vnd->features = 0;
 	vnd->status = 0;
 	vnd->suspended = false;
-	net_ctrl_reset(&vnd->ctrl.nc);
-	vnd_load_mac(vnd);
+	vnd_reset_state(vnd);
 	spin_lock(&vnd->iotlb_lock);
 	if (flags & VDPA_RESET_F_CLEAN_MAP)
 		for (i = 0; i <= vnd_own_asid(vnd); i++)
-			vnd_iotlb_reset_pt(vnd, i);
+			vnd_iotlb_clear(vnd, i);
+	vnd->kernel_map = false;
 	spin_unlock(&vnd->iotlb_lock);
-	vnd_publish_filter(vnd);
-	mutex_unlock(&vnd->lock);
 }
 
 /* ---- virtqueue ops ---- */
+
+/*
+ * The frontend's lock is taken for the CVQ, and for index 2 while it may
+ * still become the CVQ.  Any other data index goes to the parent without
+ * it, so that setting up the data queues never waits behind a slow
+ * control callback.  Routing changes only at FEATURES_OK and at reset,
+ * which the bus drivers serialize with queue setup.
+ */
+static bool vnd_locked_idx(const struct vdpa_net_device *vnd, u16 idx)
+{
+	return vnd_is_cvq(vnd, idx) || vnd_is_low(vnd, idx);
+}
 
 static int vnd_set_vq_address(struct vdpa_device *vdev, u16 idx,
 			      u64 desc_area, u64 driver_area, u64 device_area)
 {
 	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net_vq *vq = NULL;
+	int err = 0;
 
-	if (vnd_is_cvq(vnd, idx)) {
-		mutex_lock(&vnd->lock);
-		vnd->cvq.desc_addr = desc_area;
-		vnd->cvq.driver_addr = driver_area;
-		vnd->cvq.device_addr = device_area;
-		mutex_unlock(&vnd->lock);
-		return 0;
-	}
-	if (!vnd_data_idx(vnd, idx))
+	if (!vnd_valid_idx(vnd, idx))
 		return -EINVAL;
-	return vnd->parent_ops->set_vq_address(vnd->parent, idx, desc_area,
-					       driver_area, device_area);
+	if (!vnd_locked_idx(vnd, idx))
+		return vnd->parent_ops->set_vq_address(vnd->parent, idx,
+						       desc_area, driver_area,
+						       device_area);
+	mutex_lock(&vnd->lock);
+	if (vnd_is_cvq(vnd, idx)) {
+		vq = &vnd->cvq.cfg;
+	} else {
+		err = vnd->parent_ops->set_vq_address(vnd->parent, idx,
+						      desc_area, driver_area,
+						      device_area);
+		if (!err)
+			vq = &vnd->low;
+	}
+	if (vq) {
+		vq->desc_addr = desc_area;
+		vq->driver_addr = driver_area;
+		vq->device_addr = device_area;
+	}
+	mutex_unlock(&vnd->lock);
+	return err;
 }
 
 static void vnd_set_vq_num(struct vdpa_device *vdev, u16 idx, u32 num)
 {
 	struct vdpa_net_device *vnd = to_vnd(vdev);
 
-	if (vnd_is_cvq(vnd, idx)) {
-		mutex_lock(&vnd->lock);
-		vnd->cvq.num = num;
-		mutex_unlock(&vnd->lock);
-	} else if (vnd_data_idx(vnd, idx)) {
+	if (!vnd_valid_idx(vnd, idx))
+		return;
+	if (!vnd_locked_idx(vnd, idx)) {
 		vnd->parent_ops->set_vq_num(vnd->parent, idx, num);
+		return;
 	}
+	mutex_lock(&vnd->lock);
+	if (vnd_is_cvq(vnd, idx)) {
+		vnd->cvq.cfg.num = num;
+	} else {
+		vnd->parent_ops->set_vq_num(vnd->parent, idx, num);
+		vnd->low.num = num;
+	}
+	mutex_unlock(&vnd->lock);
 }
 
 static void vnd_kick_vq(struct vdpa_device *vdev, u16 idx)
@@ -276,10 +365,28 @@ static void vnd_kick_vq(struct vdpa_device *vdev, u16 idx)
 	struct vdpa_net_device *vnd = to_vnd(vdev);
 
 	/* May be called in atomic context: the work does the rest. */
+	if (vnd_is_cvq(vnd, idx)) {
+		/* virtio_net kicks, then waits, with rtnl held. */
+		if (in_task() && lockdep_rtnl_is_held()) {
+			lock_map_acquire_read(&vdpa_net_cvq_map);
+			lock_map_release(&vdpa_net_cvq_map);
+		}
+		vnd_kick(vnd);
+	} else if (vnd_data_idx(vnd, idx)) {
+		vnd->parent_ops->kick_vq(vnd->parent, idx);
+	}
+}
+
+/* VIRTIO_F_NOTIFICATION_DATA: the low 16 bits are the index. */
+static void vnd_kick_vq_with_data(struct vdpa_device *vdev, u32 data)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+	u16 idx = data & 0xffff;
+
 	if (vnd_is_cvq(vnd, idx))
 		vnd_kick(vnd);
 	else if (vnd_data_idx(vnd, idx))
-		vnd->parent_ops->kick_vq(vnd->parent, idx);
+		vnd->parent_ops->kick_vq_with_data(vnd->parent, data);
 }
 
 static void vnd_set_vq_cb(struct vdpa_device *vdev, u16 idx,
@@ -287,12 +394,41 @@ static void vnd_set_vq_cb(struct vdpa_device *vdev, u16 idx,
 {
 	struct vdpa_net_device *vnd = to_vnd(vdev);
 
-	if (vnd_is_cvq(vnd, idx)) {
-		mutex_lock(&vnd->lock);
-		vnd->cvq.cb = *cb;
-		mutex_unlock(&vnd->lock);
-	} else if (vnd_data_idx(vnd, idx)) {
+	if (!vnd_valid_idx(vnd, idx))
+		return;
+	if (!vnd_locked_idx(vnd, idx)) {
 		vnd->parent_ops->set_vq_cb(vnd->parent, idx, cb);
+		return;
+	}
+	mutex_lock(&vnd->lock);
+	if (vnd_is_cvq(vnd, idx)) {
+		vnd->cvq.cfg.cb = *cb;
+	} else {
+		vnd->parent_ops->set_vq_cb(vnd->parent, idx, cb);
+		vnd->low.cb = *cb;
+	}
+	mutex_unlock(&vnd->lock);
+}
+
+/* A size the ring and the parent can have; called with vnd->lock held. */
+static bool vnd_cvq_num_ok(struct vdpa_net_device *vnd)
+{
+	u32 num = vnd->cvq.cfg.num;
+
+	if (is_power_of_2(num) &&
+	    num <= vnd->parent_ops->get_vq_num_max(vnd->parent))
+		return true;
+	dev_warn(&vnd->vdpa.dev, "bad control virtqueue size %u\n", num);
+	return false;
+}
+
+/* Set the ring up once it is enabled and its index is settled. */
+static void vnd_cvq_start(struct vdpa_net_device *vnd)
+{
+	lockdep_assert_held(&vnd->lock);
+	if (vnd->cvq.cfg.ready && vnd->routed && !vnd->cvq.live) {
+		vnd_cvq_setup(vnd);
+		vnd->cvq.live = true;
 	}
 }
 
@@ -300,26 +436,33 @@ static void vnd_set_vq_ready(struct vdpa_device *vdev, u16 idx, bool ready)
 {
 	struct vdpa_net_device *vnd = to_vnd(vdev);
 
-	if (!vnd_is_cvq(vnd, idx)) {
-		if (vnd_data_idx(vnd, idx))
-			vnd->parent_ops->set_vq_ready(vnd->parent, idx, ready);
+	if (!vnd_valid_idx(vnd, idx))
+		return;
+	if (!vnd_locked_idx(vnd, idx)) {
+		vnd->parent_ops->set_vq_ready(vnd->parent, idx, ready);
 		return;
 	}
 	mutex_lock(&vnd->lock);
-	if (ready && !vnd->cvq.ready) {
-		if (!is_power_of_2(vnd->cvq.num) ||
-		    vnd->cvq.num > vnd->parent_ops->get_vq_num_max(vnd->parent)) {
-			dev_warn(&vdev->dev, "bad control virtqueue size %u\n",
-				 vnd->cvq.num);
+	if (!vnd_is_cvq(vnd, idx)) {
+		vnd->parent_ops->set_vq_ready(vnd->parent, idx, ready);
+		vnd->low.ready = ready;
+		mutex_unlock(&vnd->lock);
+		return;
+	}
+	if (ready && !vnd->cvq.cfg.ready) {
+		if (!vnd_cvq_num_ok(vnd)) {
 			mutex_unlock(&vnd->lock);
 			return;
 		}
-		vnd_cvq_setup(vnd);
-	} else if (!ready && vnd->cvq.ready) {
+		vnd->cvq.cfg.ready = true;
+		vnd_cvq_start(vnd);
+	} else if (!ready && vnd->cvq.cfg.ready) {
 		/* Keep the index for a later get_vq_state. */
-		vnd->cvq.avail_index = vnd->cvq.vring.last_avail_idx;
+		if (vnd->cvq.live)
+			vnd->cvq.cfg.avail_index = vnd->cvq.vring.last_avail_idx;
+		vnd->cvq.live = false;
+		vnd->cvq.cfg.ready = false;
 	}
-	vnd->cvq.ready = ready;
 	mutex_unlock(&vnd->lock);
 	if (ready)
 		vnd_kick(vnd);
@@ -330,7 +473,7 @@ static bool vnd_get_vq_ready(struct vdpa_device *vdev, u16 idx)
 	struct vdpa_net_device *vnd = to_vnd(vdev);
 
 	if (vnd_is_cvq(vnd, idx))
-		return vnd->cvq.ready;
+		return vnd->cvq.cfg.ready;
 	if (!vnd_data_idx(vnd, idx))
 		return false;
 	return vnd->parent_ops->get_vq_ready(vnd->parent, idx);
@@ -340,20 +483,26 @@ static int vnd_set_vq_state(struct vdpa_device *vdev, u16 idx,
 			    const struct vdpa_vq_state *state)
 {
 	struct vdpa_net_device *vnd = to_vnd(vdev);
+	int err = 0;
 
-	if (!vnd_is_cvq(vnd, idx)) {
-		if (!vnd_data_idx(vnd, idx))
-			return -EINVAL;
+	if (!vnd_valid_idx(vnd, idx))
+		return -EINVAL;
+	if (!vnd_locked_idx(vnd, idx))
 		return vnd->parent_ops->set_vq_state(vnd->parent, idx, state);
-	}
 	mutex_lock(&vnd->lock);
-	vnd->cvq.avail_index = state->split.avail_index;
-	if (vnd->cvq.ready) {
-		vnd->cvq.vring.last_avail_idx = state->split.avail_index;
-		vnd->cvq.vring.last_used_idx = state->split.avail_index;
+	if (vnd_is_cvq(vnd, idx)) {
+		vnd->cvq.cfg.avail_index = state->split.avail_index;
+		if (vnd->cvq.live) {
+			vnd->cvq.vring.last_avail_idx = state->split.avail_index;
+			vnd->cvq.vring.last_used_idx = state->split.avail_index;
+		}
+	} else {
+		err = vnd->parent_ops->set_vq_state(vnd->parent, idx, state);
+		if (!err)
+			vnd->low.avail_index = state->split.avail_index;
 	}
 	mutex_unlock(&vnd->lock);
-	return 0;
+	return err;
 }
 
 static int vnd_get_vq_state(struct vdpa_device *vdev, u16 idx,
@@ -367,9 +516,9 @@ static int vnd_get_vq_state(struct vdpa_device *vdev, u16 idx,
 		return vnd->parent_ops->get_vq_state(vnd->parent, idx, state);
 	}
 	mutex_lock(&vnd->lock);
-	state->split.avail_index = vnd->cvq.ready ?
+	state->split.avail_index = vnd->cvq.live ?
 				   vnd->cvq.vring.last_avail_idx :
-				   vnd->cvq.avail_index;
+				   vnd->cvq.cfg.avail_index;
 	mutex_unlock(&vnd->lock);
 	return 0;
 }
@@ -424,20 +573,38 @@ static u16 vnd_get_vq_size(struct vdpa_device *vdev, u16 idx)
 
 	if (vnd_is_cvq(vnd, idx))
 		return vnd_get_vq_num_max(vdev);
+	if (!vnd_data_idx(vnd, idx))
+		return 0;
 	if (vnd->parent_ops->get_vq_size)
 		return vnd->parent_ops->get_vq_size(vnd->parent, idx);
 	return vnd_get_vq_num_max(vdev);
 }
 
+/*
+ * Before FEATURES_OK, index 2 answers as the CVQ too: QEMU asks for the
+ * group of the CVQ it computed from the guest's features (2 without MQ)
+ * before it sets them, to attach that group to its own address space.
+ */
 static u32 vnd_get_vq_group(struct vdpa_device *vdev, u16 idx)
 {
 	struct vdpa_net_device *vnd = to_vnd(vdev);
 
-	if (vnd_is_cvq(vnd, idx))
+	if (vnd_is_cvq(vnd, idx) || vnd_is_low(vnd, idx))
 		return vnd_cvq_group(vnd);
 	if (!vnd_data_idx(vnd, idx) || !vnd->parent_ops->get_vq_group)
 		return 0;
 	return vnd->parent_ops->get_vq_group(vnd->parent, idx);
+}
+
+static u32 vnd_get_vq_desc_group(struct vdpa_device *vdev, u16 idx)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	if (vnd_is_cvq(vnd, idx) || vnd_is_low(vnd, idx))
+		return vnd_cvq_group(vnd);
+	if (!vnd_data_idx(vnd, idx))
+		return 0;
+	return vnd->parent_ops->get_vq_desc_group(vnd->parent, idx);
 }
 
 static int vnd_set_vq_affinity(struct vdpa_device *vdev, u16 idx,
@@ -515,9 +682,15 @@ EXPORT_SYMBOL_GPL(vdpa_net_device_features);
 static u64 vnd_get_device_features(struct vdpa_device *vdev)
 {
 	struct vdpa_net_device *vnd = to_vnd(vdev);
+	u64 f;
 
-	return vdpa_net_device_features(vnd->parent_ops->get_device_features(vnd->parent),
-					vnd->ctrl_ops, &vnd->ctrl.nc.limits);
+	f = vdpa_net_device_features(vnd->parent_ops->get_device_features(vnd->parent),
+				     vnd->ctrl_ops, &vnd->ctrl.nc.limits);
+	/* "vdpa dev add ... device_features" decides the control bits too. */
+	f &= vnd->provisioned;
+	if (!(f & BIT_ULL(VIRTIO_NET_F_CTRL_VQ)))
+		f &= ~VDPA_NET_CTRL_FEATURES;
+	return f;
 }
 
 static u64 vnd_get_backend_features(const struct vdpa_device *vdev)
@@ -535,6 +708,13 @@ static int vnd_set_driver_features(struct vdpa_device *vdev, u64 features)
 	struct vdpa_net_device *vnd = to_vnd(vdev);
 	int err;
 
+	/*
+	 * Final from FEATURES_OK to the next reset: the CVQ's index and the
+	 * commands depend on them.  (vdpa_get_config() sets them to 0 when
+	 * nobody set them, even after a userspace client set FEATURES_OK.)
+	 */
+	if (vnd->routed)
+		return -EBUSY;
 	features &= vnd_get_device_features(vdev);
 	err = vnd->parent_ops->set_driver_features(vnd->parent, features &
 						   ~VDPA_NET_CTRL_FEATURES);
@@ -542,8 +722,7 @@ static int vnd_set_driver_features(struct vdpa_device *vdev, u64 features)
 		return err;
 	mutex_lock(&vnd->lock);
 	vnd->features = features;
-	net_ctrl_set_features(&vnd->ctrl.nc, features);
-	vnd_publish_filter(vnd);
+	net_ctrl_vringh_set_features(&vnd->ctrl, features);
 	mutex_unlock(&vnd->lock);
 	return 0;
 }
@@ -594,12 +773,46 @@ static u8 vnd_get_status(struct vdpa_device *vdev)
 	return vnd->parent_ops->get_status(vnd->parent) | vnd->status;
 }
 
+/*
+ * FEATURES_OK: the features are final, and so is the CVQ index.  If it is
+ * 2 on a multiqueue parent, the CVQ takes what was set on index 2 until
+ * now; if 2N, it has it already.
+ */
+static void vnd_route(struct vdpa_net_device *vnd)
+{
+	struct vdpa_callback none = {};
+
+	lockdep_assert_held(&vnd->lock);
+	if (vnd->routed)
+		return;
+	vnd->routed = true;
+	if (vnd->cvq_may_move && vnd_cvq_index(vnd) == 2) {
+		/* Queue 2 is the CVQ: the parent's queue 2 gives it up. */
+		vnd->cvq.cfg = vnd->low;
+		if (vnd->low.ready)
+			vnd->parent_ops->set_vq_ready(vnd->parent, 2, false);
+		if (vnd->low.cb.callback)
+			vnd->parent_ops->set_vq_cb(vnd->parent, 2, &none);
+	}
+	memset(&vnd->low, 0, sizeof(vnd->low));
+	if (vnd->cvq.cfg.ready && !vnd_cvq_num_ok(vnd))
+		vnd->cvq.cfg.ready = false;
+	vnd_cvq_start(vnd);
+}
+
 static void vnd_set_status(struct vdpa_device *vdev, u8 status)
 {
 	struct vdpa_net_device *vnd = to_vnd(vdev);
 
 	vnd->parent_ops->set_status(vnd->parent,
 				    status & ~VIRTIO_CONFIG_S_NEEDS_RESET);
+	if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    (vnd->parent_ops->get_status(vnd->parent) &
+	     VIRTIO_CONFIG_S_FEATURES_OK)) {
+		mutex_lock(&vnd->lock);
+		vnd_route(vnd);
+		mutex_unlock(&vnd->lock);
+	}
 	/* Kicks may have come before DRIVER_OK. */
 	if (status & VIRTIO_CONFIG_S_DRIVER_OK)
 		vnd_kick(vnd);
@@ -610,12 +823,17 @@ static int vnd_compat_reset(struct vdpa_device *vdev, u32 flags)
 	struct vdpa_net_device *vnd = to_vnd(vdev);
 	int err;
 
-	kthread_flush_work(&vnd->work);
+	/*
+	 * Hold the CVQ off the parent while it resets: the work waits for
+	 * the lock, then finds the CVQ disabled.
+	 */
+	mutex_lock(&vnd->lock);
 	if (vnd->parent_ops->compat_reset)
 		err = vnd->parent_ops->compat_reset(vnd->parent, flags);
 	else
 		err = vnd->parent_ops->reset(vnd->parent);
 	vnd_reset(vnd, flags);
+	mutex_unlock(&vnd->lock);
 	return err;
 }
 
@@ -634,12 +852,14 @@ static int vnd_suspend(struct vdpa_device *vdev)
 	mutex_lock(&vnd->lock);
 	vnd->suspended = true;
 	mutex_unlock(&vnd->lock);
-	kthread_flush_work(&vnd->work);
+	flush_work(&vnd->work);
 	err = vnd->parent_ops->suspend(vnd->parent);
 	if (err) {
 		mutex_lock(&vnd->lock);
 		vnd->suspended = false;
 		mutex_unlock(&vnd->lock);
+		/* Kicks that came meanwhile found the CVQ suspended. */
+		vnd_kick(vnd);
 	}
 	return err;
 }
@@ -647,31 +867,23 @@ static int vnd_suspend(struct vdpa_device *vdev)
 static int vnd_resume(struct vdpa_device *vdev)
 {
 	struct vdpa_net_device *vnd = to_vnd(vdev);
-	struct net_ctrl_state *saved;
 	int err;
 
 	if (!vnd->parent_ops->resume)
 		return -EOPNOTSUPP;
-	saved = kmalloc_obj(*saved, GFP_KERNEL);
-	if (!saved)
-		return -ENOMEM;
+	/*
+	 * A suspended parent keeps its state: nothing to replay.  (A parent
+	 * that lost it was reset, and its driver sets it again through the
+	 * CVQ, as a VMM does on a migration destination.)
+	 */
 	err = vnd->parent_ops->resume(vnd->parent);
 	if (err)
-		goto out;
-	/* The parent may have lost what it was told: tell it again. */
+		return err;
 	mutex_lock(&vnd->lock);
-	net_ctrl_save(&vnd->ctrl.nc, saved);
-	err = net_ctrl_restore(&vnd->ctrl.nc, saved, vnd->ctrl_ops,
-			       vnd->parent);
-	if (err)
-		dev_warn(&vdev->dev, "replaying the control state failed: %d\n",
-			 err);
 	vnd->suspended = false;
 	mutex_unlock(&vnd->lock);
 	vnd_kick(vnd);
-out:
-	kfree(saved);
-	return err;
+	return 0;
 }
 
 static size_t vnd_get_config_size(struct vdpa_device *vdev)
@@ -718,43 +930,46 @@ static struct vdpa_iova_range vnd_get_iova_range(struct vdpa_device *vdev)
 
 /* ---- DMA ops: routed per address space ---- */
 
-/* Drop the initial pass-through map before the first real one. */
-static void vnd_iotlb_claim(struct vdpa_net_device *vnd, unsigned int asid)
+/*
+ * Drop from the mirror what @to does not map the same way: vhost-vdpa
+ * has dropped it (an unmap), whether or not the parent took the new map.
+ */
+static void __vnd_iotlb_trim(struct vhost_iotlb *mirror, struct vhost_iotlb *to)
 {
-	if (vnd->iotlb_pt[asid]) {
-		vhost_iotlb_reset(&vnd->iotlb[asid]);
-		vnd->iotlb_pt[asid] = false;
+	struct vhost_iotlb_map *map, *next, *m;
+
+	for (map = vhost_iotlb_itree_first(mirror, 0, ULLONG_MAX); map;
+	     map = next) {
+		next = vhost_iotlb_itree_next(map, 0, ULLONG_MAX);
+		m = vhost_iotlb_itree_first(to, map->start, map->last);
+		if (m && m->start <= map->start && m->last >= map->last &&
+		    m->addr + (map->start - m->start) == map->addr &&
+		    (m->perm & map->perm) == map->perm)
+			continue;
+		vhost_iotlb_map_free(mirror, map);
 	}
 }
 
-static unsigned int vnd_iotlb_count(struct vhost_iotlb *iotlb)
+/*
+ * Make the mirror @iotlb: what it lacks goes first, then what it adds.
+ * On failure the mirror holds part of @iotlb, never more.
+ */
+static int vnd_iotlb_update(struct vdpa_net_device *vnd, unsigned int asid,
+			    struct vhost_iotlb *iotlb)
 {
-	struct vhost_iotlb_map *map;
-	unsigned int n = 0;
-
-	for (map = vhost_iotlb_itree_first(iotlb, 0, ULLONG_MAX); map;
-	     map = vhost_iotlb_itree_next(map, 0, ULLONG_MAX))
-		n++;
-	return n;
-}
-
-static int vnd_iotlb_copy(struct vdpa_net_device *vnd, unsigned int asid,
-			  struct vhost_iotlb *from)
-{
+	struct vhost_iotlb *mirror = &vnd->iotlb[asid];
 	struct vhost_iotlb_map *map;
 	int err = 0;
 
 	spin_lock(&vnd->iotlb_lock);
-	vhost_iotlb_reset(&vnd->iotlb[asid]);
-	vnd->iotlb_pt[asid] = false;
-	for (map = vhost_iotlb_itree_first(from, 0, ULLONG_MAX); map;
+	__vnd_iotlb_trim(mirror, iotlb);
+	for (map = vhost_iotlb_itree_first(iotlb, 0, ULLONG_MAX); map;
 	     map = vhost_iotlb_itree_next(map, 0, ULLONG_MAX)) {
-		err = vhost_iotlb_add_range(&vnd->iotlb[asid], map->start,
-					    map->last, map->addr, map->perm);
-		if (err) {
-			vhost_iotlb_reset(&vnd->iotlb[asid]);
+		vhost_iotlb_del_range(mirror, map->start, map->last);
+		err = vhost_iotlb_add_range(mirror, map->start, map->last,
+					    map->addr, map->perm);
+		if (err)
 			break;
-		}
 	}
 	spin_unlock(&vnd->iotlb_lock);
 	return err;
@@ -768,16 +983,34 @@ static int vnd_set_map(struct vdpa_device *vdev, unsigned int asid,
 
 	if (asid > vnd_own_asid(vnd))
 		return -EINVAL;
-	/* Refuse what the mirror cannot hold before the parent takes it. */
-	if (vnd_iotlb_count(iotlb) > max_iotlb_entries)
-		return -ENOSPC;
-	if (asid < vnd_own_asid(vnd)) {
-		err = vnd->parent_ops->set_map(vnd->parent, asid, iotlb);
-		if (err)
-			return err;
+	if (asid == vnd_own_asid(vnd)) {
+		err = vnd_iotlb_update(vnd, asid, iotlb);
+		if (err) {
+			/* vhost-vdpa unpins the new range: keep none of it. */
+			spin_lock(&vnd->iotlb_lock);
+			vnd_iotlb_clear(vnd, asid);
+			spin_unlock(&vnd->iotlb_lock);
+		}
+		return err;
 	}
-	/* Mirror a parent address space, or keep our own. */
-	return vnd_iotlb_copy(vnd, asid, iotlb);
+	err = vnd->parent_ops->set_map(vnd->parent, asid, iotlb);
+	if (err) {
+		spin_lock(&vnd->iotlb_lock);
+		__vnd_iotlb_trim(&vnd->iotlb[asid], iotlb);
+		spin_unlock(&vnd->iotlb_lock);
+		return err;
+	}
+	/*
+	 * The parent took it, and vhost-vdpa keeps it pinned as long as we
+	 * say so.  A mirror that could not take all of it (more entries than
+	 * max_iotlb_entries) holds part of it: the CVQ may fail to read
+	 * there, but never reads beyond the map.
+	 */
+	if (vnd_iotlb_update(vnd, asid, iotlb))
+		dev_warn_ratelimited(&vdev->dev,
+				     "address space %u: map too large for the control virtqueue's copy\n",
+				     asid);
+	return 0;
 }
 
 static int vnd_dma_map(struct vdpa_device *vdev, unsigned int asid, u64 iova,
@@ -795,7 +1028,6 @@ static int vnd_dma_map(struct vdpa_device *vdev, unsigned int asid, u64 iova,
 			return err;
 	}
 	spin_lock(&vnd->iotlb_lock);
-	vnd_iotlb_claim(vnd, asid);
 	err = vhost_iotlb_add_range(&vnd->iotlb[asid], iova, iova + size - 1,
 				    pa, perm);
 	spin_unlock(&vnd->iotlb_lock);
@@ -808,20 +1040,20 @@ static int vnd_dma_unmap(struct vdpa_device *vdev, unsigned int asid,
 			 u64 iova, u64 size)
 {
 	struct vdpa_net_device *vnd = to_vnd(vdev);
-	int err;
+	int err = 0;
 
 	if (asid > vnd_own_asid(vnd) || !size)
 		return -EINVAL;
-	if (asid < vnd_own_asid(vnd)) {
+	if (asid < vnd_own_asid(vnd))
 		err = vnd->parent_ops->dma_unmap(vnd->parent, asid, iova, size);
-		if (err)
-			return err;
-	}
+	/*
+	 * Even when the parent failed: vhost-vdpa dropped the range, and
+	 * the CVQ must not reach memory its owner unmapped.
+	 */
 	spin_lock(&vnd->iotlb_lock);
-	vnd_iotlb_claim(vnd, asid);
 	vhost_iotlb_del_range(&vnd->iotlb[asid], iova, iova + size - 1);
 	spin_unlock(&vnd->iotlb_lock);
-	return 0;
+	return err;
 }
 
 static int vnd_reset_map(struct vdpa_device *vdev, unsigned int asid)
@@ -837,7 +1069,7 @@ static int vnd_reset_map(struct vdpa_device *vdev, unsigned int asid)
 			return err;
 	}
 	spin_lock(&vnd->iotlb_lock);
-	vnd_iotlb_reset_pt(vnd, asid);
+	vnd_iotlb_clear(vnd, asid);
 	spin_unlock(&vnd->iotlb_lock);
 	return 0;
 }
@@ -853,7 +1085,7 @@ static int vnd_set_group_asid(struct vdpa_device *vdev, unsigned int group,
 		mutex_lock(&vnd->lock);
 		vnd->cvq.asid = asid;
 		spin_lock(&vnd->iotlb_lock);
-		vringh_set_iotlb(&vnd->cvq.vring, &vnd->iotlb[asid],
+		vringh_set_iotlb(&vnd->cvq.vring, vnd_cvq_iotlb(vnd),
 				 &vnd->iotlb_lock);
 		spin_unlock(&vnd->iotlb_lock);
 		mutex_unlock(&vnd->lock);
@@ -881,8 +1113,17 @@ static union virtio_map vnd_get_vq_map(struct vdpa_device *vdev, u16 idx)
 	struct vdpa_net_device *vnd = to_vnd(vdev);
 	union virtio_map map = { .dma_dev = &vdev->dev };
 
-	if (vnd_is_cvq(vnd, idx))
+	if (vnd_is_cvq(vnd, idx)) {
+		/* A kernel driver: see vnd_cvq_iotlb(). */
+		mutex_lock(&vnd->lock);
+		spin_lock(&vnd->iotlb_lock);
+		vnd->kernel_map = true;
+		vringh_set_iotlb(&vnd->cvq.vring, vnd_cvq_iotlb(vnd),
+				 &vnd->iotlb_lock);
+		spin_unlock(&vnd->iotlb_lock);
+		mutex_unlock(&vnd->lock);
 		return map;
+	}
 	if (vnd_data_idx(vnd, idx) && vnd->parent_ops->get_vq_map)
 		return vnd->parent_ops->get_vq_map(vnd->parent, idx);
 	return vdev->vmap;
@@ -924,8 +1165,7 @@ static void vnd_free(struct vdpa_device *vdev)
 	struct vdpa_net_device *vnd = to_vnd(vdev);
 	unsigned int i;
 
-	if (vnd->worker)
-		kthread_destroy_worker(vnd->worker);
+	cancel_work_sync(&vnd->work);
 	if (vnd->mm)
 		mmdrop(vnd->mm);
 	if (vnd->iotlb) {
@@ -933,68 +1173,124 @@ static void vnd_free(struct vdpa_device *vdev)
 			vhost_iotlb_reset(&vnd->iotlb[i]);
 		kfree(vnd->iotlb);
 	}
-	kfree(vnd->iotlb_pt);
+	vhost_iotlb_reset(&vnd->pt_iotlb);
 	net_ctrl_vringh_cleanup(&vnd->ctrl);
 	dev_set_drvdata(&vnd->parent->dev, NULL);
 	put_device(&vnd->parent->dev);
+	/* The last use of the ops: the vdpa core only kfree()s the device. */
+	kfree(vnd->ops);
 }
 
-#define VDPA_NET_COMMON_OPS						\
-	.set_vq_address		= vnd_set_vq_address,			\
-	.set_vq_num		= vnd_set_vq_num,			\
-	.kick_vq		= vnd_kick_vq,				\
-	.set_vq_cb		= vnd_set_vq_cb,			\
-	.set_vq_ready		= vnd_set_vq_ready,			\
-	.get_vq_ready		= vnd_get_vq_ready,			\
-	.set_vq_state		= vnd_set_vq_state,			\
-	.get_vq_state		= vnd_get_vq_state,			\
-	.get_vendor_vq_stats	= vnd_get_vendor_vq_stats,		\
-	.get_vq_notification	= vnd_get_vq_notification,		\
-	.get_vq_irq		= vnd_get_vq_irq,			\
-	.get_vq_size		= vnd_get_vq_size,			\
-	.get_vq_align		= vnd_get_vq_align,			\
-	.get_vq_group		= vnd_get_vq_group,			\
-	.get_device_features	= vnd_get_device_features,		\
-	.get_backend_features	= vnd_get_backend_features,		\
-	.set_driver_features	= vnd_set_driver_features,		\
-	.get_driver_features	= vnd_get_driver_features,		\
-	.set_config_cb		= vnd_set_config_cb,			\
-	.get_vq_num_max		= vnd_get_vq_num_max,			\
-	.get_vq_num_min		= vnd_get_vq_num_min,			\
-	.get_device_id		= vnd_get_device_id,			\
-	.get_vendor_id		= vnd_get_vendor_id,			\
-	.get_status		= vnd_get_status,			\
-	.set_status		= vnd_set_status,			\
-	.reset			= vnd_reset_op,				\
-	.compat_reset		= vnd_compat_reset,			\
-	.suspend		= vnd_suspend,				\
-	.resume			= vnd_resume,				\
-	.get_config_size	= vnd_get_config_size,			\
-	.get_config		= vnd_get_config,			\
-	.set_config		= vnd_set_config,			\
-	.get_generation		= vnd_get_generation,			\
-	.get_iova_range		= vnd_get_iova_range,			\
-	.set_vq_affinity	= vnd_set_vq_affinity,			\
-	.get_vq_affinity	= vnd_get_vq_affinity,			\
-	.reset_map		= vnd_reset_map,			\
-	.set_group_asid		= vnd_set_group_asid,			\
-	.get_vq_map		= vnd_get_vq_map,			\
-	.bind_mm		= vnd_bind_mm,				\
-	.unbind_mm		= vnd_unbind_mm,			\
-	.free			= vnd_free
-
-/* For parents that take maps one range at a time. */
-static const struct vdpa_config_ops vdpa_net_dma_ops = {
-	VDPA_NET_COMMON_OPS,
-	.dma_map		= vnd_dma_map,
-	.dma_unmap		= vnd_dma_unmap,
+/*
+ * Every op the frontend has.  vnd_build_ops() keeps, for each device, the
+ * ones its parent can back: vhost-vdpa derives backend features from
+ * which ops exist (SUSPEND, RESUME, IOTLB_PERSIST), so an op the parent
+ * lacks must be missing here too.
+ */
+static const struct vdpa_config_ops vdpa_net_ops = {
+	/* Routed: the CVQ here, the data virtqueues to the parent. */
+	.set_vq_address		= vnd_set_vq_address,
+	.set_vq_num		= vnd_set_vq_num,
+	.kick_vq		= vnd_kick_vq,
+	.kick_vq_with_data	= vnd_kick_vq_with_data,	/* parent's */
+	.set_vq_cb		= vnd_set_vq_cb,
+	.set_vq_ready		= vnd_set_vq_ready,
+	.get_vq_ready		= vnd_get_vq_ready,
+	.set_vq_state		= vnd_set_vq_state,
+	.get_vq_state		= vnd_get_vq_state,
+	.get_vendor_vq_stats	= vnd_get_vendor_vq_stats,
+	.get_vq_notification	= vnd_get_vq_notification,	/* parent's */
+	.get_vq_irq		= vnd_get_vq_irq,		/* parent's */
+	.get_vq_size		= vnd_get_vq_size,
+	.get_vq_group		= vnd_get_vq_group,
+	.get_vq_desc_group	= vnd_get_vq_desc_group,	/* parent's */
+	.set_vq_affinity	= vnd_set_vq_affinity,		/* parent's */
+	.get_vq_affinity	= vnd_get_vq_affinity,		/* parent's */
+	.get_vq_map		= vnd_get_vq_map,
+	/* Device: forwarded, with the CVQ's features and status added. */
+	.get_vq_align		= vnd_get_vq_align,
+	.get_device_features	= vnd_get_device_features,
+	.get_backend_features	= vnd_get_backend_features,	/* parent's */
+	.set_driver_features	= vnd_set_driver_features,
+	.get_driver_features	= vnd_get_driver_features,
+	.set_config_cb		= vnd_set_config_cb,
+	.get_vq_num_max		= vnd_get_vq_num_max,
+	.get_vq_num_min		= vnd_get_vq_num_min,		/* parent's */
+	.get_device_id		= vnd_get_device_id,
+	.get_vendor_id		= vnd_get_vendor_id,
+	.get_status		= vnd_get_status,
+	.set_status		= vnd_set_status,
+	.reset			= vnd_reset_op,
+	.compat_reset		= vnd_compat_reset,
+	.suspend		= vnd_suspend,			/* parent's */
+	.resume			= vnd_resume,			/* parent's */
+	.get_config_size	= vnd_get_config_size,
+	.get_config		= vnd_get_config,
+	.set_config		= vnd_set_config,
+	.get_generation		= vnd_get_generation,		/* parent's */
+	.get_iova_range		= vnd_get_iova_range,		/* parent's */
+	/* Address spaces: the parent's mirrored, plus the frontend's own. */
+	.set_map		= vnd_set_map,			/* parent's */
+	.dma_map		= vnd_dma_map,			/* parent's */
+	.dma_unmap		= vnd_dma_unmap,		/* parent's */
+	.reset_map		= vnd_reset_map,		/* parent's */
+	.set_group_asid		= vnd_set_group_asid,
+	.bind_mm		= vnd_bind_mm,			/* see below */
+	.unbind_mm		= vnd_unbind_mm,
+	.free			= vnd_free,
 };
 
-/* For parents that take a whole IOTLB at once. */
-static const struct vdpa_config_ops vdpa_net_batch_ops = {
-	VDPA_NET_COMMON_OPS,
-	.set_map		= vnd_set_map,
-};
+#define VND_PARENTS(ops, p, member)					\
+	do {								\
+		if (!(p)->member)					\
+			(ops)->member = NULL;				\
+	} while (0)
+
+/* The ops of a device on @parent; kfree() them after the device. */
+static struct vdpa_config_ops *vnd_build_ops(const struct vdpa_device *parent)
+{
+	const struct vdpa_config_ops *p = parent->config;
+	struct vdpa_config_ops *ops;
+
+	ops = kmemdup(&vdpa_net_ops, sizeof(*ops), GFP_KERNEL);
+	if (!ops)
+		return NULL;
+	VND_PARENTS(ops, p, kick_vq_with_data);
+	VND_PARENTS(ops, p, get_vq_notification);
+	VND_PARENTS(ops, p, get_vq_irq);
+	VND_PARENTS(ops, p, get_vq_desc_group);
+	VND_PARENTS(ops, p, set_vq_affinity);
+	VND_PARENTS(ops, p, get_vq_affinity);
+	VND_PARENTS(ops, p, get_backend_features);
+	VND_PARENTS(ops, p, get_vq_num_min);
+	VND_PARENTS(ops, p, suspend);
+	VND_PARENTS(ops, p, resume);
+	VND_PARENTS(ops, p, get_generation);
+	VND_PARENTS(ops, p, get_iova_range);
+	/*
+	 * reset_map also resets the frontend's own address space: keep it
+	 * for a parent that keeps its maps across resets without it.
+	 */
+	if (!p->reset_map &&
+	    !(p->get_backend_features &&
+	      (p->get_backend_features(parent) &
+	       BIT_ULL(VHOST_BACKEND_F_IOTLB_PERSIST))))
+		ops->reset_map = NULL;
+	/* One way of taking maps: the parent's (dma_map wins, as in vhost). */
+	if (p->dma_map) {
+		ops->set_map = NULL;
+	} else {
+		ops->dma_map = NULL;
+		ops->dma_unmap = NULL;
+		VND_PARENTS(ops, p, set_map);
+	}
+	/* The CVQ needs the mm of a use_va device even if the parent does not. */
+	if (!p->bind_mm && !parent->use_va) {
+		ops->bind_mm = NULL;
+		ops->unbind_mm = NULL;
+	}
+	return ops;
+}
 
 /**
  * vdpa_net_device_alloc - wrap a net parent into a device with a CVQ
@@ -1027,7 +1323,7 @@ vdpa_net_device_alloc(struct vdpa_device *parent,
 		      const struct vdpa_dev_set_config *config, const char *name)
 {
 	const struct vdpa_config_ops *pops = parent->config;
-	const struct vdpa_config_ops *ops;
+	struct vdpa_config_ops *ops;
 	struct vdpa_net_device *vnd;
 	struct vdpa_device *vdev;
 	unsigned int i;
@@ -1040,28 +1336,30 @@ vdpa_net_device_alloc(struct vdpa_device *parent,
 	 */
 	if (parent->map)
 		return ERR_PTR(-EOPNOTSUPP);
-	if (pops->dma_map)
-		ops = &vdpa_net_dma_ops;
-	else if (pops->set_map)
-		ops = &vdpa_net_batch_ops;
-	else
+	if (!pops->dma_map && !pops->set_map)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (!limits->max_vq_pairs)
 		return ERR_PTR(-EINVAL);
 
+	ops = vnd_build_ops(parent);
+	if (!ops)
+		return ERR_PTR(-ENOMEM);
 	vdev = __vdpa_alloc_device(parent->dev.parent, ops, NULL,
 				   parent->ngroups + 1, parent->nas + 1,
 				   sizeof(*vnd), name, parent->use_va);
-	if (IS_ERR(vdev))
+	if (IS_ERR(vdev)) {
+		kfree(ops);
 		return ERR_CAST(vdev);
+	}
 	vnd = to_vnd(vdev);
+	vnd->ops = ops;
 	vnd->parent = parent;
 	vnd->parent_ops = pops;
 	vnd->ctrl_ops = ctrl_ops;
 	mutex_init(&vnd->lock);
 	spin_lock_init(&vnd->iotlb_lock);
 	spin_lock_init(&vnd->filter_lock);
-	kthread_init_work(&vnd->work, vnd_work);
+	INIT_WORK(&vnd->work, vnd_work);
 	dev_set_drvdata(&parent->dev, vnd);
 
 	/*
@@ -1079,28 +1377,31 @@ vdpa_net_device_alloc(struct vdpa_device *parent,
 
 	err = -ENOMEM;
 	vnd->iotlb = kcalloc(parent->nas + 1, sizeof(*vnd->iotlb), GFP_KERNEL);
-	vnd->iotlb_pt = kcalloc(parent->nas + 1, sizeof(*vnd->iotlb_pt),
-				GFP_KERNEL);
-	if (!vnd->iotlb || !vnd->iotlb_pt)
+	if (!vnd->iotlb)
 		goto err;
-	for (i = 0; i <= parent->nas; i++) {
+	for (i = 0; i <= parent->nas; i++)
 		vhost_iotlb_init(&vnd->iotlb[i], max_iotlb_entries, 0);
-		vnd_iotlb_reset_pt(vnd, i);
-	}
+	vhost_iotlb_init(&vnd->pt_iotlb, 0, 0);
+	err = vhost_iotlb_add_range(&vnd->pt_iotlb, 0, ULONG_MAX, 0,
+				    VHOST_MAP_RW);
+	if (err)
+		goto err;
 
 	err = net_ctrl_vringh_init(&vnd->ctrl, name ? name : dev_name(&vdev->dev),
 				   limits, &vnd->lock);
 	if (err)
 		goto err;
+	vnd->ctrl.state_changed = vnd_state_changed;
+	vnd->provisioned = ~0ULL;
+	if (config && (config->mask & BIT_ULL(VDPA_ATTR_DEV_FEATURES)))
+		vnd->provisioned = config->device_features;
+	vnd->cvq_may_move = vnd_max_pairs(vnd) > 1 &&
+			    (vnd_get_device_features(vdev) &
+			     (BIT_ULL(VIRTIO_NET_F_MQ) | BIT_ULL(VIRTIO_NET_F_RSS)));
 
-	vnd->worker = kthread_create_worker(0, "vdpa-net cvq: %s",
-					    dev_name(&vdev->dev));
-	if (IS_ERR(vnd->worker)) {
-		err = PTR_ERR(vnd->worker);
-		vnd->worker = NULL;
-		goto err;
-	}
+	mutex_lock(&vnd->lock);
 	vnd_reset(vnd, 0);
+	mutex_unlock(&vnd->lock);
 	return vnd;
 
 err:
@@ -1145,6 +1446,27 @@ struct vdpa_device *vdpa_net_parent(struct vdpa_device *vdev)
 EXPORT_SYMBOL_GPL(vdpa_net_parent);
 
 /**
+ * vdpa_net_set_mac - the management interface changed the device's MAC
+ * @vdev: a device registered with _vdpa_net_register_device()
+ * @mac: the new address, already in the parent's config space
+ *
+ * For a management device's dev_set_attr() ("vdpa dev set ... mac"): the
+ * receive filter takes the new address at once, not at the next reset.
+ *
+ * Context: process context; takes the frontend's lock, which the control
+ * callbacks run under: do not call it with a lock those callbacks take.
+ */
+void vdpa_net_set_mac(struct vdpa_device *vdev, const u8 *mac)
+{
+	struct vdpa_net_device *vnd = to_vnd(vdev);
+
+	mutex_lock(&vnd->lock);
+	net_ctrl_vringh_set_mac(&vnd->ctrl, mac);
+	mutex_unlock(&vnd->lock);
+}
+EXPORT_SYMBOL_GPL(vdpa_net_set_mac);
+
+/**
  * vdpa_net_rx_accept - whether the device's receive filter takes a frame
  * @parent: the parent's vdpa_device
  * @frame: the frame, from its Ethernet header
@@ -1172,6 +1494,21 @@ bool vdpa_net_rx_accept(struct vdpa_device *parent, const void *frame,
 	return ok;
 }
 EXPORT_SYMBOL_GPL(vdpa_net_rx_accept);
+
+static int __init vdpa_net_init(void)
+{
+	vdpa_net_wq = alloc_workqueue("vdpa_net_cvq", WQ_UNBOUND, 0);
+	return vdpa_net_wq ? 0 : -ENOMEM;
+}
+
+static void __exit vdpa_net_exit(void)
+{
+	destroy_workqueue(vdpa_net_wq);
+}
+
+/* Before the parents that use it when all are built in. */
+subsys_initcall(vdpa_net_init);
+module_exit(vdpa_net_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("vDPA net frontend with an emulated control virtqueue");

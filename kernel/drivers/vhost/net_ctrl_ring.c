@@ -29,15 +29,15 @@ static void net_ctrl_count(struct net_ctrl_vringh *ctx, int class, u8 ack,
 			    class : NET_CTRL_NCLASSES;
 
 	u64_stats_update_begin(&ctx->syncp);
-	ctx->stats.received[slot]++;
+	u64_stats_inc(&ctx->stats.received[slot]);
 	if (ack == VIRTIO_NET_OK)
-		ctx->stats.ok[slot]++;
+		u64_stats_inc(&ctx->stats.ok[slot]);
 	else
-		ctx->stats.err[slot]++;
+		u64_stats_inc(&ctx->stats.err[slot]);
 	if (no_ack)
-		ctx->stats.no_ack++;
+		u64_stats_inc(&ctx->stats.no_ack);
 	if (bad_chain)
-		ctx->stats.bad_chain++;
+		u64_stats_inc(&ctx->stats.bad_chain);
 	u64_stats_update_end(&ctx->syncp);
 }
 
@@ -65,7 +65,7 @@ static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 	if (err < 0) {
 		if (head >= vrh->vring.num) {
 			u64_stats_update_begin(&ctx->syncp);
-			ctx->stats.ring_errors++;
+			u64_stats_inc(&ctx->stats.ring_errors);
 			u64_stats_update_end(&ctx->syncp);
 			trace_net_ctrl_cmd(ctx->name, -1, -1, 0, VIRTIO_NET_ERR,
 					   "broken ring");
@@ -105,6 +105,9 @@ static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 				 min_t(size_t, wlen - 1,
 				       NET_CTRL_MAX_RESULT_LEN),
 				 &res);
+	/* The data path follows before the driver can see the ack. */
+	if (res.ack == VIRTIO_NET_OK && ctx->state_changed)
+		ctx->state_changed(ctx);
 
 	out = 0;
 	if (wlen) {
@@ -140,7 +143,9 @@ static int net_ctrl_vringh_one(struct net_ctrl_vringh *ctx, struct vringh *vrh,
  * chain taken off the ring is completed: a malformed one with
  * VIRTIO_NET_ERR when it has a writable byte, or with used length 0 when
  * vringh cannot map it.  The caller notifies the driver when the return
- * value is not 0.
+ * value is not 0.  When the ring runs empty, notifications are enabled
+ * again (avail_event is published with VIRTIO_RING_F_EVENT_IDX), so the
+ * driver kicks for its next chain.
  *
  * Context: process context; may sleep, and calls @ops in this context.
  * The caller serializes calls for one @ctx and @vrh against each other
@@ -158,6 +163,7 @@ int net_ctrl_vringh_handle_cvq(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 			       unsigned int budget)
 {
 	unsigned int done = 0;
+	bool rechecked = false;
 	int err;
 
 	while (done < budget) {
@@ -168,9 +174,22 @@ int net_ctrl_vringh_handle_cvq(struct net_ctrl_vringh *ctx, struct vringh *vrh,
 		 */
 		if (err < 0)
 			return done ? done : err;
-		if (!err)
+		if (err) {
+			done++;
+			rechecked = false;
+			continue;
+		}
+		/*
+		 * The ring is empty: ask for the next kick.  With
+		 * VIRTIO_RING_F_EVENT_IDX this publishes avail_event, without
+		 * which the driver never kicks again.  A chain made available
+		 * meanwhile is taken in this call; look only once per chain,
+		 * so that a driver that keeps moving its index cannot hold us
+		 * here beyond the budget.
+		 */
+		if (rechecked || vringh_notify_enable_iotlb(vrh))
 			break;
-		done++;
+		rechecked = true;
 	}
 	return done;
 }
@@ -186,11 +205,19 @@ EXPORT_SYMBOL_GPL(net_ctrl_vringh_handle_cvq);
 void net_ctrl_vringh_stats_read(struct net_ctrl_vringh *ctx,
 				struct net_ctrl_stats *out)
 {
-	unsigned int start;
+	const struct net_ctrl_counters *c = &ctx->stats;
+	unsigned int start, i;
 
 	do {
 		start = u64_stats_fetch_begin(&ctx->syncp);
-		*out = ctx->stats;
+		for (i = 0; i <= NET_CTRL_NCLASSES; i++) {
+			out->received[i] = u64_stats_read(&c->received[i]);
+			out->ok[i] = u64_stats_read(&c->ok[i]);
+			out->err[i] = u64_stats_read(&c->err[i]);
+		}
+		out->no_ack = u64_stats_read(&c->no_ack);
+		out->bad_chain = u64_stats_read(&c->bad_chain);
+		out->ring_errors = u64_stats_read(&c->ring_errors);
 	} while (u64_stats_fetch_retry(&ctx->syncp, start));
 }
 EXPORT_SYMBOL_GPL(net_ctrl_vringh_stats_read);
@@ -384,8 +411,11 @@ int net_ctrl_vringh_init(struct net_ctrl_vringh *ctx, const char *name,
 	ctx->buf = kvmalloc(NET_CTRL_MAX_CMD_LEN, GFP_KERNEL);
 	ctx->result = kmalloc(NET_CTRL_MAX_RESULT_LEN + 1, GFP_KERNEL);
 	if (!ctx->buf || !ctx->result) {
+		/* Leave nothing for a net_ctrl_vringh_cleanup() to free. */
 		kvfree(ctx->buf);
 		kfree(ctx->result);
+		ctx->buf = NULL;
+		ctx->result = NULL;
 		return -ENOMEM;
 	}
 	if (net_ctrl_debugfs_root) {
@@ -418,6 +448,94 @@ void net_ctrl_vringh_cleanup(struct net_ctrl_vringh *ctx)
 	ctx->result = NULL;
 }
 EXPORT_SYMBOL_GPL(net_ctrl_vringh_cleanup);
+
+/**
+ * net_ctrl_vringh_reset - back to the state of a reset device
+ * @ctx: the context
+ * @mac: the device's MAC (its config space's), or NULL for none
+ *
+ * For a parent's device reset: the receive modes, tables, VLANs, queue
+ * pairs, RSS, offloads and coalescing go back to the spec's defaults and
+ * the negotiated features are forgotten.  Counters are kept.  Callers
+ * hold the lock they gave net_ctrl_vringh_init(), if any.
+ */
+void net_ctrl_vringh_reset(struct net_ctrl_vringh *ctx, const u8 *mac)
+{
+	net_ctrl_reset(&ctx->nc);
+	if (mac)
+		ether_addr_copy(ctx->nc.state.mac, mac);
+	if (ctx->state_changed)
+		ctx->state_changed(ctx);
+}
+EXPORT_SYMBOL_GPL(net_ctrl_vringh_reset);
+
+/**
+ * net_ctrl_vringh_set_features - the driver's features are final
+ * @ctx: the context
+ * @features: the negotiated features, control features included
+ *
+ * For a parent's FEATURES_OK: the commands and the receive filter follow
+ * what was negotiated.  Callers hold the lock they gave
+ * net_ctrl_vringh_init(), if any.
+ */
+void net_ctrl_vringh_set_features(struct net_ctrl_vringh *ctx, u64 features)
+{
+	net_ctrl_set_features(&ctx->nc, features);
+	if (ctx->state_changed)
+		ctx->state_changed(ctx);
+}
+EXPORT_SYMBOL_GPL(net_ctrl_vringh_set_features);
+
+/**
+ * net_ctrl_vringh_features - the features last given to the context
+ * @ctx: the context
+ *
+ * Return: what net_ctrl_vringh_set_features() was last called with, 0
+ * after a reset.
+ */
+u64 net_ctrl_vringh_features(const struct net_ctrl_vringh *ctx)
+{
+	return ctx->nc.features;
+}
+EXPORT_SYMBOL_GPL(net_ctrl_vringh_features);
+
+/**
+ * net_ctrl_vringh_rx_accept - whether the receive filter takes a frame
+ * @ctx: the context
+ * @frame: the frame, from its Ethernet header
+ * @len: bytes at @frame
+ *
+ * For software parents that filter in their data path, from the state
+ * the driver set; see net_ctrl_rx_accept().  Callers hold the lock they
+ * gave net_ctrl_vringh_init(), if any, or otherwise keep the state from
+ * changing under them.
+ *
+ * Return: true to deliver the frame.
+ */
+bool net_ctrl_vringh_rx_accept(const struct net_ctrl_vringh *ctx,
+			       const void *frame, size_t len)
+{
+	return net_ctrl_rx_accept(&ctx->nc, frame, len);
+}
+EXPORT_SYMBOL_GPL(net_ctrl_vringh_rx_accept);
+
+/**
+ * net_ctrl_vringh_set_mac - the device's MAC changed outside the CVQ
+ * @ctx: the context
+ * @mac: the new address
+ *
+ * For a MAC the management interface sets ("vdpa dev set ... mac"): the
+ * state, and with it the receive filter, follows at once.  Callers hold
+ * the lock they gave net_ctrl_vringh_init(), if any, as for
+ * net_ctrl_vringh_handle_cvq().
+ */
+void net_ctrl_vringh_set_mac(struct net_ctrl_vringh *ctx, const u8 *mac)
+{
+	ether_addr_copy(ctx->nc.state.mac, mac);
+	if (ctx->state_changed)
+		ctx->state_changed(ctx);
+}
+EXPORT_SYMBOL_GPL(net_ctrl_vringh_set_mac);
 
 static int __init net_ctrl_vringh_mod_init(void)
 {

@@ -22,6 +22,9 @@
 
 #include <linux/types.h>
 #include <linux/if_ether.h>
+#include <linux/mutex.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/vringh.h>
 #include <uapi/linux/virtio_net.h>
 
 struct vringh;
@@ -264,11 +267,6 @@ int net_ctrl_restore(struct net_ctrl *nc, const struct net_ctrl_state *in,
 		     const struct net_ctrl_ops *ops, void *priv);
 const char *net_ctrl_class_name(u8 class);
 
-#ifdef __KERNEL__
-#include <linux/mutex.h>
-#include <linux/u64_stats_sync.h>
-#include <linux/vringh.h>
-
 struct sk_buff;
 
 /**
@@ -293,9 +291,29 @@ struct net_ctrl_stats {
 };
 
 /**
+ * struct net_ctrl_counters - the live counters behind struct net_ctrl_stats
+ * @received: see struct net_ctrl_stats
+ * @ok: see struct net_ctrl_stats
+ * @err: see struct net_ctrl_stats
+ * @no_ack: see struct net_ctrl_stats
+ * @bad_chain: see struct net_ctrl_stats
+ * @ring_errors: see struct net_ctrl_stats
+ *
+ * Read them with net_ctrl_vringh_stats_read().
+ */
+struct net_ctrl_counters {
+	u64_stats_t received[NET_CTRL_NCLASSES + 1];
+	u64_stats_t ok[NET_CTRL_NCLASSES + 1];
+	u64_stats_t err[NET_CTRL_NCLASSES + 1];
+	u64_stats_t no_ack;
+	u64_stats_t bad_chain;
+	u64_stats_t ring_errors;
+};
+
+/**
  * struct net_ctrl_vringh - per-device context of the ring layer
  * @nc: the functional core
- * @stats: counters
+ * @stats: counters, written under @syncp
  * @name: device name, used by tracepoints and debugfs
  * @buf: bounce buffer for the readable part of a chain
  * @result: bounce buffer for the ack and the command result
@@ -305,10 +323,15 @@ struct net_ctrl_stats {
  * @lock: the parent's lock that serializes calls into this context, taken
  *	by the debugfs readers; may be NULL
  * @syncp: protects @stats for readers that do not hold @lock
+ * @state_changed: optional; called by net_ctrl_vringh_handle_cvq() after
+ *	a command changed @nc and before its chain is completed, so that a
+ *	user can publish the new state to its data path before the driver,
+ *	which polls the used ring, can see the ack.  Set it after
+ *	net_ctrl_vringh_init().
  */
 struct net_ctrl_vringh {
 	struct net_ctrl nc;
-	struct net_ctrl_stats stats;
+	struct net_ctrl_counters stats;
 	struct u64_stats_sync syncp;
 	struct mutex *lock;	/* the parent's, see above */
 	char name[32];
@@ -317,11 +340,18 @@ struct net_ctrl_vringh {
 	struct vringh_kiov riov;
 	struct vringh_kiov wiov;
 	struct dentry *debugfs;
+	void (*state_changed)(struct net_ctrl_vringh *ctx);
 };
 
 int net_ctrl_vringh_init(struct net_ctrl_vringh *ctx, const char *name,
 			 const struct net_ctrl_limits *limits, struct mutex *lock);
 void net_ctrl_vringh_cleanup(struct net_ctrl_vringh *ctx);
+void net_ctrl_vringh_reset(struct net_ctrl_vringh *ctx, const u8 *mac);
+void net_ctrl_vringh_set_features(struct net_ctrl_vringh *ctx, u64 features);
+u64 net_ctrl_vringh_features(const struct net_ctrl_vringh *ctx);
+void net_ctrl_vringh_set_mac(struct net_ctrl_vringh *ctx, const u8 *mac);
+bool net_ctrl_vringh_rx_accept(const struct net_ctrl_vringh *ctx,
+			       const void *frame, size_t len);
 void net_ctrl_vringh_stats_read(struct net_ctrl_vringh *ctx,
 				struct net_ctrl_stats *out);
 int net_ctrl_vringh_fill_vstats(struct net_ctrl_vringh *ctx,
@@ -330,6 +360,4 @@ int net_ctrl_vringh_handle_cvq(struct net_ctrl_vringh *ctx,
 			       struct vringh *vrh,
 			       const struct net_ctrl_ops *ops, void *priv,
 			       unsigned int budget);
-#endif /* __KERNEL__ */
-
 #endif /* _LINUX_NET_CTRL_VRINGH_H */

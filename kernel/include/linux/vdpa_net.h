@@ -19,7 +19,7 @@
 #ifndef _LINUX_VDPA_NET_H
 #define _LINUX_VDPA_NET_H
 
-#include <linux/kthread.h>
+#include <linux/workqueue.h>
 #include <linux/mutex.h>
 #include <linux/net_ctrl_vringh.h>
 #include <linux/spinlock.h>
@@ -28,8 +28,7 @@
 #include <linux/vringh.h>
 
 /**
- * struct vdpa_net_cvq - the emulated control virtqueue
- * @vring: the ring, through vringh
+ * struct vdpa_net_vq - what the driver set on a virtqueue index
  * @desc_addr: descriptor area address
  * @driver_addr: driver area address
  * @device_addr: device area address
@@ -37,10 +36,8 @@
  * @avail_index: next available index, as set by set_vq_state
  * @ready: the driver enabled the queue
  * @cb: the driver's used buffer notification
- * @asid: the address space the control virtqueue group is attached to
  */
-struct vdpa_net_cvq {
-	struct vringh vring;
+struct vdpa_net_vq {
 	u64 desc_addr;
 	u64 driver_addr;
 	u64 device_addr;
@@ -48,6 +45,19 @@ struct vdpa_net_cvq {
 	u16 avail_index;
 	bool ready;
 	struct vdpa_callback cb;
+};
+
+/**
+ * struct vdpa_net_cvq - the emulated control virtqueue
+ * @vring: the ring, through vringh
+ * @cfg: what the driver set on it
+ * @live: @vring is set up from @cfg (enabled, index settled)
+ * @asid: the address space the control virtqueue group is attached to
+ */
+struct vdpa_net_cvq {
+	struct vringh vring;
+	struct vdpa_net_vq cfg;
+	bool live;
 	unsigned int asid;
 };
 
@@ -56,17 +66,26 @@ struct vdpa_net_cvq {
  * @vdpa: the device registered on the vdpa bus
  * @parent: the parent's device, which has the data virtqueues
  * @parent_ops: the parent's config ops
+ * @ops: this device's config ops, built from the parent's
  * @ctrl_ops: the parent's control command callbacks
  * @ctrl: the control virtqueue library context (state and counters)
  * @cvq: the control virtqueue
+ * @low: what was set on virtqueue 2 before FEATURES_OK, for a multiqueue
+ *	parent: it becomes the control virtqueue's if MQ and RSS are not
+ *	negotiated
+ * @routed: FEATURES_OK was set: the control virtqueue index is settled
+ * @cvq_may_move: the device has several queue pairs and offers MQ or RSS:
+ *	the control virtqueue index depends on the features
+ * @provisioned: the features "vdpa dev add ... device_features" allows
  * @iotlb: one IOTLB per address space: the mirrors of the parent's
  *	address spaces, then the control virtqueue's own
- * @iotlb_pt: the IOTLB is the initial pass-through map (no map was set)
+ * @pt_iotlb: the identity map a kernel driver's CVQ is read through
+ * @kernel_map: a kernel driver asked for the CVQ's mapping token (see
+ *	vnd_cvq_iotlb() in vdpa_net.c)
  * @iotlb_lock: protects @iotlb against the control virtqueue's reads
  * @lock: serializes the control virtqueue against reset, status, map and
  *	address space changes
- * @worker: runs the control virtqueue
- * @work: the control virtqueue work
+ * @work: runs the control virtqueue, on the frontend's workqueue
  * @filter: a copy of @ctrl's state published for net_ctrl_rx_accept()
  * @filter_lock: protects @filter
  * @config_cb: the driver's config change notification
@@ -79,15 +98,20 @@ struct vdpa_net_device {
 	struct vdpa_device vdpa;
 	struct vdpa_device *parent;
 	const struct vdpa_config_ops *parent_ops;
+	struct vdpa_config_ops *ops;
 	const struct net_ctrl_ops *ctrl_ops;
 	struct net_ctrl_vringh ctrl;
 	struct vdpa_net_cvq cvq;
+	struct vdpa_net_vq low;
+	bool routed;
+	bool cvq_may_move;
+	u64 provisioned;
 	struct vhost_iotlb *iotlb;
-	bool *iotlb_pt;
+	struct vhost_iotlb pt_iotlb;
+	bool kernel_map;
 	spinlock_t iotlb_lock;	/* the IOTLBs, see above */
 	struct mutex lock;	/* the control virtqueue, see above */
-	struct kthread_worker *worker;
-	struct kthread_work work;
+	struct work_struct work;
 	struct net_ctrl filter;
 	spinlock_t filter_lock;	/* @filter */
 	struct vdpa_callback config_cb;
@@ -107,6 +131,7 @@ struct vdpa_device *vdpa_net_parent(struct vdpa_device *vdev);
 u64 vdpa_net_device_features(u64 parent_features,
 			     const struct net_ctrl_ops *ctrl_ops,
 			     const struct net_ctrl_limits *limits);
+void vdpa_net_set_mac(struct vdpa_device *vdev, const u8 *mac);
 bool vdpa_net_rx_accept(struct vdpa_device *parent, const void *frame,
 			size_t len);
 
