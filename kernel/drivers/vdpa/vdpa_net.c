@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/vdpa_net.h>
 #include <linux/virtio_net.h>
+#include <uapi/linux/vdpa.h>
 #include <uapi/linux/vhost_types.h>
 #include <uapi/linux/virtio_config.h>
 
@@ -1381,7 +1382,7 @@ vdpa_net_device_alloc(struct vdpa_device *parent,
 		goto err;
 	for (i = 0; i <= parent->nas; i++)
 		vhost_iotlb_init(&vnd->iotlb[i], max_iotlb_entries, 0);
-	vhost_iotlb_init(&vnd->pt_iotlb, 0, 0);
+	vhost_iotlb_init(&vnd->pt_iotlb, 2, 0);
 	err = vhost_iotlb_add_range(&vnd->pt_iotlb, 0, ULONG_MAX, 0,
 				    VHOST_MAP_RW);
 	if (err)
