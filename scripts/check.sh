@@ -102,6 +102,15 @@ MODROOT=$kbuild/modroot ./scripts/mkinitramfs.sh "$work/initramfs.cpio" >"$log/i
 	{ cat "$log/initramfs.log"; ko initramfs; finish; }
 ok initramfs
 
+# console_clean NAME DIR: the kernel log of the guest run in DIR has no
+# splat: a lockdep report, a BUG or WARNING, a hung task, a panic.
+SPLAT_RE='BUG:|WARNING:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|blocked for more than|Kernel panic|general protection fault|DEBUG_LOCKS_WARN'
+console_clean() {
+	if [ ! -s "$2/console.log" ]; then ko "$1 (no console log)"; return; fi
+	splat=$(grep -aE "$SPLAT_RE" "$2/console.log" | head -n 5)
+	if [ -z "$splat" ]; then ok "$1"; else echo "$splat" | sed 's/^/    /'; ko "$1 (see $2/console.log)"; fi
+}
+
 step "KUnit in the guest"
 if [ -s config/kunit-suites ]; then
 	./scripts/qemu-run.sh "$kernel" "$work/initramfs.cpio" kunit "$log/kunit" "${KUNIT_TIMEOUT:-600}"
@@ -132,15 +141,6 @@ if [ -s config/kunit-suites ]; then
 		grep -E 'Testing complete|FAILED' "$log/kunit/parsed.log" 2>/dev/null | tail -n 15 | sed 's/^/    /'
 		ko "kunit (${np:-0} passed, ${nf:-0} failed, missing suites:${missing:- none}, rc=$krc)"; fi
 fi
-
-# console_clean NAME DIR: the kernel log of the guest run in DIR has no
-# splat: a lockdep report, a BUG or WARNING, a hung task, a panic.
-SPLAT_RE='BUG:|WARNING:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|blocked for more than|Kernel panic|general protection fault|DEBUG_LOCKS_WARN'
-console_clean() {
-	if [ ! -s "$2/console.log" ]; then ko "$1 (no console log)"; return; fi
-	splat=$(grep -aE "$SPLAT_RE" "$2/console.log" | head -n 5)
-	if [ -z "$splat" ]; then ok "$1"; else echo "$splat" | sed 's/^/    /'; ko "$1 (see $2/console.log)"; fi
-}
 
 # guest_suite MODE PREFIX [INITRD]: boot the guest suite MODE, one result
 # per @@TEST line of its results channel, names prefixed with PREFIX.

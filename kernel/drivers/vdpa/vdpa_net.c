@@ -186,9 +186,11 @@ static void vnd_cvq_notify(struct vdpa_net_device *vnd)
  * held.  vnd_kick_vq() records "rtnl, then the CVQ" when it is called
  * with rtnl held; a callback that takes rtnl records the reverse order.
  */
+#ifdef CONFIG_LOCKDEP
 static struct lock_class_key vdpa_net_cvq_key;
 static struct lockdep_map vdpa_net_cvq_map =
 	STATIC_LOCKDEP_MAP_INIT("vdpa_net_cvq", &vdpa_net_cvq_key);
+#endif
 
 /*
  * One unbound workqueue for every device: a device costs a work item,

@@ -1039,7 +1039,8 @@ static void net_ctrl_test_init_nomem(struct kunit *test)
 	current->fail_nth = 0;
 	if (!err) {
 		net_ctrl_vringh_cleanup(ctx);
-		kunit_skip(test, "no allocation failed: failslab ignores GFP_KERNEL (set failslab/ignore-gfp-wait to N)");
+		/* failslab ignores GFP_KERNEL unless ignore-gfp-wait is N. */
+		kunit_skip(test, "no allocation failed (failslab/ignore-gfp-wait)");
 	}
 	KUNIT_ASSERT_EQ(test, err, -ENOMEM);
 	KUNIT_EXPECT_NULL(test, ctx->buf);
