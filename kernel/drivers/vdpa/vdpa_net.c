@@ -3,12 +3,14 @@
  * vdpa_net_device: a vDPA frontend that adds an emulated control
  * virtqueue to a virtio-net parent that has none.
  *
- * The parent's vdpa_device carries the data virtqueues and is never
- * registered; the frontend registers one of its own, with one more
- * virtqueue, group and address space, and forwards every op that does not
- * concern the control virtqueue.  See Documentation/driver-api/vdpa-net.rst.
+ * One vdpa_device: the parent allocates it with vdpa_net_alloc_device(),
+ * which installs the frontend's ops over the parent's.  The frontend adds
+ * one virtqueue, group and address space, handles every op that concerns
+ * them, and forwards the others to the parent's ops, with the same
+ * device.  See Documentation/driver-api/vdpa-net.rst.
  */
 
+#include <kunit/visibility.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
@@ -19,6 +21,8 @@
 #include <uapi/linux/vdpa.h>
 #include <uapi/linux/vhost_types.h>
 #include <uapi/linux/virtio_config.h>
+
+#include "vdpa_net_internal.h"
 
 /* Control commands handled per run of the worker before it requeues. */
 #define VDPA_NET_CVQ_BUDGET	64
@@ -49,12 +53,12 @@ MODULE_PARM_DESC(max_iotlb_entries,
 #define VDPA_NET_UNSUPPORTED	(BIT_ULL(VIRTIO_F_RING_PACKED) |	\
 				 BIT_ULL(VIRTIO_F_NOTIFICATION_DATA))
 
-static struct vdpa_net_device *to_vnd(struct vdpa_device *vdev)
+static struct vdpa_net *to_vnd(struct vdpa_device *vdev)
 {
-	return container_of(vdev, struct vdpa_net_device, vdpa);
+	return container_of(vdev, struct vdpa_net_device, vdpa)->net;
 }
 
-static u16 vnd_max_pairs(const struct vdpa_net_device *vnd)
+static u16 vnd_max_pairs(const struct vdpa_net *vnd)
 {
 	return vnd->ctrl.nc.limits.max_vq_pairs;
 }
@@ -67,7 +71,7 @@ static u16 vnd_max_pairs(const struct vdpa_net_device *vnd)
  * be a data virtqueue, and index 2 of a multiqueue parent is the data
  * virtqueue it is, shadowed in @low in case it becomes the CVQ.
  */
-static u16 vnd_cvq_index(const struct vdpa_net_device *vnd)
+static u16 vnd_cvq_index(const struct vdpa_net *vnd)
 {
 	if (!vnd->cvq_may_move)
 		return 2;
@@ -78,39 +82,39 @@ static u16 vnd_cvq_index(const struct vdpa_net_device *vnd)
 }
 
 /* Index 2 while it may still become the CVQ. */
-static bool vnd_is_low(const struct vdpa_net_device *vnd, u16 idx)
+static bool vnd_is_low(const struct vdpa_net *vnd, u16 idx)
 {
 	return idx == 2 && !vnd->routed && vnd->cvq_may_move;
 }
 
-static bool vnd_is_cvq(const struct vdpa_net_device *vnd, u16 idx)
+static bool vnd_is_cvq(const struct vdpa_net *vnd, u16 idx)
 {
 	return idx == vnd_cvq_index(vnd);
 }
 
 /* A data virtqueue index the parent has (callers test for the CVQ first). */
-static bool vnd_data_idx(const struct vdpa_net_device *vnd, u16 idx)
+static bool vnd_data_idx(const struct vdpa_net *vnd, u16 idx)
 {
 	return idx < 2 * vnd_max_pairs(vnd);
 }
 
 /* An index of the device: the CVQ or one of the parent's. */
-static bool vnd_valid_idx(const struct vdpa_net_device *vnd, u16 idx)
+static bool vnd_valid_idx(const struct vdpa_net *vnd, u16 idx)
 {
 	return vnd_is_cvq(vnd, idx) || vnd_data_idx(vnd, idx);
 }
 
-static unsigned int vnd_cvq_group(const struct vdpa_net_device *vnd)
+static unsigned int vnd_cvq_group(const struct vdpa_net *vnd)
 {
-	return vnd->parent->ngroups;
+	return vnd->ngroups;
 }
 
-static unsigned int vnd_own_asid(const struct vdpa_net_device *vnd)
+static unsigned int vnd_own_asid(const struct vdpa_net *vnd)
 {
-	return vnd->parent->nas;
+	return vnd->nas;
 }
 
-static void vnd_publish_filter(struct vdpa_net_device *vnd)
+static void vnd_publish_filter(struct vdpa_net *vnd)
 {
 	unsigned long flags;
 
@@ -122,7 +126,7 @@ static void vnd_publish_filter(struct vdpa_net_device *vnd)
 /* After each command, before its ack: the driver polls the used ring. */
 static void vnd_state_changed(struct net_ctrl_vringh *ctx)
 {
-	vnd_publish_filter(container_of(ctx, struct vdpa_net_device, ctrl));
+	vnd_publish_filter(container_of(ctx, struct vdpa_net, ctrl));
 }
 
 /* ---- the control virtqueue ---- */
@@ -135,18 +139,18 @@ static void vnd_state_changed(struct net_ctrl_vringh *ctx)
  * vhost-vdpa user) gets the address space the CVQ group is attached to,
  * and that holds only what was mapped into it.
  */
-static struct vhost_iotlb *vnd_cvq_iotlb(struct vdpa_net_device *vnd)
+static struct vhost_iotlb *vnd_cvq_iotlb(struct vdpa_net *vnd)
 {
 	return vnd->kernel_map ? &vnd->pt_iotlb : &vnd->iotlb[vnd->cvq.asid];
 }
 
-static void vnd_cvq_setup(struct vdpa_net_device *vnd)
+static void vnd_cvq_setup(struct vdpa_net *vnd)
 {
 	struct vdpa_net_cvq *cvq = &vnd->cvq;
 	const struct vdpa_net_vq *cfg = &cvq->cfg;
 
 	/* Virtual addresses once an mm is bound (vhost-vdpa), else physical. */
-	if (vnd->vdpa.use_va && vnd->mm)
+	if (vnd->vdev->use_va && vnd->mm)
 		vringh_init_iotlb_va(&cvq->vring, vnd->features, cfg->num,
 				     false, (void *)(uintptr_t)cfg->desc_addr,
 				     (void *)(uintptr_t)cfg->driver_addr,
@@ -161,16 +165,16 @@ static void vnd_cvq_setup(struct vdpa_net_device *vnd)
 	cvq->vring.last_used_idx = cfg->avail_index;
 }
 
-static bool vnd_cvq_runnable(struct vdpa_net_device *vnd)
+static bool vnd_cvq_runnable(struct vdpa_net *vnd)
 {
-	u8 status = vnd->parent_ops->get_status(vnd->parent);
+	u8 status = vnd->parent_ops->get_status(vnd->vdev);
 
 	return vnd->cvq.live &&
 	       (status & VIRTIO_CONFIG_S_DRIVER_OK) && !vnd->suspended &&
 	       !(vnd->status & VIRTIO_CONFIG_S_NEEDS_RESET);
 }
 
-static void vnd_cvq_notify(struct vdpa_net_device *vnd)
+static void vnd_cvq_notify(struct vdpa_net *vnd)
 {
 	/* The used ring is written: make it visible before the interrupt. */
 	smp_wmb();
@@ -202,15 +206,15 @@ static struct workqueue_struct *vdpa_net_wq;
 
 static void vnd_work(struct work_struct *work)
 {
-	struct vdpa_net_device *vnd =
-		container_of(work, struct vdpa_net_device, work);
+	struct vdpa_net *vnd =
+		container_of(work, struct vdpa_net, work);
 	struct mm_struct *mm = NULL;
 	int done = 0;
 
 	mutex_lock(&vnd->lock);
 	if (!vnd_cvq_runnable(vnd))
 		goto out;
-	if (vnd->vdpa.use_va && vnd->mm) {
+	if (vnd->vdev->use_va && vnd->mm) {
 		mm = vnd->mm;
 		if (!mmget_not_zero(mm))
 			goto out;
@@ -219,7 +223,7 @@ static void vnd_work(struct work_struct *work)
 
 	lock_map_acquire(&vdpa_net_cvq_map);
 	done = net_ctrl_vringh_handle_cvq(&vnd->ctrl, &vnd->cvq.vring,
-					  vnd->ctrl_ops, vnd->parent,
+					  vnd->ctrl_ops, vnd->vdev,
 					  VDPA_NET_CVQ_BUDGET);
 	lock_map_release(&vdpa_net_cvq_map);
 	if (mm) {
@@ -227,7 +231,7 @@ static void vnd_work(struct work_struct *work)
 		mmput(mm);
 	}
 	if (done < 0) {
-		dev_warn_ratelimited(&vnd->vdpa.dev,
+		dev_warn_ratelimited(&vnd->vdev->dev,
 				     "control virtqueue broken (%d): device needs reset\n",
 				     done);
 		vnd->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
@@ -248,34 +252,34 @@ out:
 	mutex_unlock(&vnd->lock);
 }
 
-static void vnd_kick(struct vdpa_net_device *vnd)
+static void vnd_kick(struct vdpa_net *vnd)
 {
 	queue_work(vdpa_net_wq, &vnd->work);
 }
 
 /* The state of a reset device, with the MAC of the config space. */
-static void vnd_reset_state(struct vdpa_net_device *vnd)
+static void vnd_reset_state(struct vdpa_net *vnd)
 {
 	u8 mac[ETH_ALEN];
 
-	if (!(vnd->parent_ops->get_device_features(vnd->parent) &
+	if (!(vnd->parent_ops->get_device_features(vnd->vdev) &
 	      BIT_ULL(VIRTIO_NET_F_MAC))) {
 		net_ctrl_vringh_reset(&vnd->ctrl, NULL);
 		return;
 	}
-	vnd->parent_ops->get_config(vnd->parent,
+	vnd->parent_ops->get_config(vnd->vdev,
 				    offsetof(struct virtio_net_config, mac),
 				    mac, ETH_ALEN);
 	net_ctrl_vringh_reset(&vnd->ctrl, mac);
 }
 
-static void vnd_iotlb_clear(struct vdpa_net_device *vnd, unsigned int asid)
+static void vnd_iotlb_clear(struct vdpa_net *vnd, unsigned int asid)
 {
 	vhost_iotlb_reset(&vnd->iotlb[asid]);
 }
 
 /* Back to the state of a new device; called with vnd->lock held. */
-static void vnd_reset(struct vdpa_net_device *vnd, u32 flags)
+static void vnd_reset(struct vdpa_net *vnd, u32 flags)
 {
 	unsigned int i;
 
@@ -306,7 +310,7 @@ static void vnd_reset(struct vdpa_net_device *vnd, u32 flags)
  * control callback.  Routing changes only at FEATURES_OK and at reset,
  * which the bus drivers serialize with queue setup.
  */
-static bool vnd_locked_idx(const struct vdpa_net_device *vnd, u16 idx)
+static bool vnd_locked_idx(const struct vdpa_net *vnd, u16 idx)
 {
 	return vnd_is_cvq(vnd, idx) || vnd_is_low(vnd, idx);
 }
@@ -314,21 +318,21 @@ static bool vnd_locked_idx(const struct vdpa_net_device *vnd, u16 idx)
 static int vnd_set_vq_address(struct vdpa_device *vdev, u16 idx,
 			      u64 desc_area, u64 driver_area, u64 device_area)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	struct vdpa_net_vq *vq = NULL;
 	int err = 0;
 
 	if (!vnd_valid_idx(vnd, idx))
 		return -EINVAL;
 	if (!vnd_locked_idx(vnd, idx))
-		return vnd->parent_ops->set_vq_address(vnd->parent, idx,
+		return vnd->parent_ops->set_vq_address(vnd->vdev, idx,
 						       desc_area, driver_area,
 						       device_area);
 	mutex_lock(&vnd->lock);
 	if (vnd_is_cvq(vnd, idx)) {
 		vq = &vnd->cvq.cfg;
 	} else {
-		err = vnd->parent_ops->set_vq_address(vnd->parent, idx,
+		err = vnd->parent_ops->set_vq_address(vnd->vdev, idx,
 						      desc_area, driver_area,
 						      device_area);
 		if (!err)
@@ -345,19 +349,19 @@ static int vnd_set_vq_address(struct vdpa_device *vdev, u16 idx,
 
 static void vnd_set_vq_num(struct vdpa_device *vdev, u16 idx, u32 num)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (!vnd_valid_idx(vnd, idx))
 		return;
 	if (!vnd_locked_idx(vnd, idx)) {
-		vnd->parent_ops->set_vq_num(vnd->parent, idx, num);
+		vnd->parent_ops->set_vq_num(vnd->vdev, idx, num);
 		return;
 	}
 	mutex_lock(&vnd->lock);
 	if (vnd_is_cvq(vnd, idx)) {
 		vnd->cvq.cfg.num = num;
 	} else {
-		vnd->parent_ops->set_vq_num(vnd->parent, idx, num);
+		vnd->parent_ops->set_vq_num(vnd->vdev, idx, num);
 		vnd->low.num = num;
 	}
 	mutex_unlock(&vnd->lock);
@@ -365,7 +369,7 @@ static void vnd_set_vq_num(struct vdpa_device *vdev, u16 idx, u32 num)
 
 static void vnd_kick_vq(struct vdpa_device *vdev, u16 idx)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	/* May be called in atomic context: the work does the rest. */
 	if (vnd_is_cvq(vnd, idx)) {
@@ -376,57 +380,57 @@ static void vnd_kick_vq(struct vdpa_device *vdev, u16 idx)
 		}
 		vnd_kick(vnd);
 	} else if (vnd_data_idx(vnd, idx)) {
-		vnd->parent_ops->kick_vq(vnd->parent, idx);
+		vnd->parent_ops->kick_vq(vnd->vdev, idx);
 	}
 }
 
 /* VIRTIO_F_NOTIFICATION_DATA: the low 16 bits are the index. */
 static void vnd_kick_vq_with_data(struct vdpa_device *vdev, u32 data)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	u16 idx = data & 0xffff;
 
 	if (vnd_is_cvq(vnd, idx))
 		vnd_kick(vnd);
 	else if (vnd_data_idx(vnd, idx))
-		vnd->parent_ops->kick_vq_with_data(vnd->parent, data);
+		vnd->parent_ops->kick_vq_with_data(vnd->vdev, data);
 }
 
 static void vnd_set_vq_cb(struct vdpa_device *vdev, u16 idx,
 			  struct vdpa_callback *cb)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (!vnd_valid_idx(vnd, idx))
 		return;
 	if (!vnd_locked_idx(vnd, idx)) {
-		vnd->parent_ops->set_vq_cb(vnd->parent, idx, cb);
+		vnd->parent_ops->set_vq_cb(vnd->vdev, idx, cb);
 		return;
 	}
 	mutex_lock(&vnd->lock);
 	if (vnd_is_cvq(vnd, idx)) {
 		vnd->cvq.cfg.cb = *cb;
 	} else {
-		vnd->parent_ops->set_vq_cb(vnd->parent, idx, cb);
+		vnd->parent_ops->set_vq_cb(vnd->vdev, idx, cb);
 		vnd->low.cb = *cb;
 	}
 	mutex_unlock(&vnd->lock);
 }
 
 /* A size the ring and the parent can have; called with vnd->lock held. */
-static bool vnd_cvq_num_ok(struct vdpa_net_device *vnd)
+static bool vnd_cvq_num_ok(struct vdpa_net *vnd)
 {
 	u32 num = vnd->cvq.cfg.num;
 
 	if (is_power_of_2(num) &&
-	    num <= vnd->parent_ops->get_vq_num_max(vnd->parent))
+	    num <= vnd->parent_ops->get_vq_num_max(vnd->vdev))
 		return true;
-	dev_warn(&vnd->vdpa.dev, "bad control virtqueue size %u\n", num);
+	dev_warn(&vnd->vdev->dev, "bad control virtqueue size %u\n", num);
 	return false;
 }
 
 /* Set the ring up once it is enabled and its index is settled. */
-static void vnd_cvq_start(struct vdpa_net_device *vnd)
+static void vnd_cvq_start(struct vdpa_net *vnd)
 {
 	lockdep_assert_held(&vnd->lock);
 	if (vnd->cvq.cfg.ready && vnd->routed && !vnd->cvq.live) {
@@ -437,17 +441,17 @@ static void vnd_cvq_start(struct vdpa_net_device *vnd)
 
 static void vnd_set_vq_ready(struct vdpa_device *vdev, u16 idx, bool ready)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (!vnd_valid_idx(vnd, idx))
 		return;
 	if (!vnd_locked_idx(vnd, idx)) {
-		vnd->parent_ops->set_vq_ready(vnd->parent, idx, ready);
+		vnd->parent_ops->set_vq_ready(vnd->vdev, idx, ready);
 		return;
 	}
 	mutex_lock(&vnd->lock);
 	if (!vnd_is_cvq(vnd, idx)) {
-		vnd->parent_ops->set_vq_ready(vnd->parent, idx, ready);
+		vnd->parent_ops->set_vq_ready(vnd->vdev, idx, ready);
 		vnd->low.ready = ready;
 		mutex_unlock(&vnd->lock);
 		return;
@@ -473,25 +477,25 @@ static void vnd_set_vq_ready(struct vdpa_device *vdev, u16 idx, bool ready)
 
 static bool vnd_get_vq_ready(struct vdpa_device *vdev, u16 idx)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (vnd_is_cvq(vnd, idx))
 		return vnd->cvq.cfg.ready;
 	if (!vnd_data_idx(vnd, idx))
 		return false;
-	return vnd->parent_ops->get_vq_ready(vnd->parent, idx);
+	return vnd->parent_ops->get_vq_ready(vnd->vdev, idx);
 }
 
 static int vnd_set_vq_state(struct vdpa_device *vdev, u16 idx,
 			    const struct vdpa_vq_state *state)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	int err = 0;
 
 	if (!vnd_valid_idx(vnd, idx))
 		return -EINVAL;
 	if (!vnd_locked_idx(vnd, idx))
-		return vnd->parent_ops->set_vq_state(vnd->parent, idx, state);
+		return vnd->parent_ops->set_vq_state(vnd->vdev, idx, state);
 	mutex_lock(&vnd->lock);
 	if (vnd_is_cvq(vnd, idx)) {
 		vnd->cvq.cfg.avail_index = state->split.avail_index;
@@ -500,7 +504,7 @@ static int vnd_set_vq_state(struct vdpa_device *vdev, u16 idx,
 			vnd->cvq.vring.last_used_idx = state->split.avail_index;
 		}
 	} else {
-		err = vnd->parent_ops->set_vq_state(vnd->parent, idx, state);
+		err = vnd->parent_ops->set_vq_state(vnd->vdev, idx, state);
 		if (!err)
 			vnd->low.avail_index = state->split.avail_index;
 	}
@@ -511,12 +515,12 @@ static int vnd_set_vq_state(struct vdpa_device *vdev, u16 idx,
 static int vnd_get_vq_state(struct vdpa_device *vdev, u16 idx,
 			    struct vdpa_vq_state *state)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (!vnd_is_cvq(vnd, idx)) {
 		if (!vnd_data_idx(vnd, idx))
 			return -EINVAL;
-		return vnd->parent_ops->get_vq_state(vnd->parent, idx, state);
+		return vnd->parent_ops->get_vq_state(vnd->vdev, idx, state);
 	}
 	mutex_lock(&vnd->lock);
 	state->split.avail_index = vnd->cvq.live ?
@@ -530,56 +534,56 @@ static int vnd_get_vendor_vq_stats(struct vdpa_device *vdev, u16 idx,
 				   struct sk_buff *msg,
 				   struct netlink_ext_ack *extack)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (vnd_is_cvq(vnd, idx))
 		return net_ctrl_vringh_fill_vstats(&vnd->ctrl, msg);
 	if (!vnd_data_idx(vnd, idx) || !vnd->parent_ops->get_vendor_vq_stats)
 		return -EOPNOTSUPP;
-	return vnd->parent_ops->get_vendor_vq_stats(vnd->parent, idx, msg,
+	return vnd->parent_ops->get_vendor_vq_stats(vnd->vdev, idx, msg,
 						    extack);
 }
 
 static struct vdpa_notification_area
 vnd_get_vq_notification(struct vdpa_device *vdev, u16 idx)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	struct vdpa_notification_area none = {};
 
 	/* The control virtqueue has no doorbell to map. */
 	if (!vnd_data_idx(vnd, idx) || vnd_is_cvq(vnd, idx) ||
 	    !vnd->parent_ops->get_vq_notification)
 		return none;
-	return vnd->parent_ops->get_vq_notification(vnd->parent, idx);
+	return vnd->parent_ops->get_vq_notification(vnd->vdev, idx);
 }
 
 static int vnd_get_vq_irq(struct vdpa_device *vdev, u16 idx)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (!vnd_data_idx(vnd, idx) || vnd_is_cvq(vnd, idx) ||
 	    !vnd->parent_ops->get_vq_irq)
 		return -EOPNOTSUPP;
-	return vnd->parent_ops->get_vq_irq(vnd->parent, idx);
+	return vnd->parent_ops->get_vq_irq(vnd->vdev, idx);
 }
 
 static u16 vnd_get_vq_num_max(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
-	return vnd->parent_ops->get_vq_num_max(vnd->parent);
+	return vnd->parent_ops->get_vq_num_max(vnd->vdev);
 }
 
 static u16 vnd_get_vq_size(struct vdpa_device *vdev, u16 idx)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (vnd_is_cvq(vnd, idx))
 		return vnd_get_vq_num_max(vdev);
 	if (!vnd_data_idx(vnd, idx))
 		return 0;
 	if (vnd->parent_ops->get_vq_size)
-		return vnd->parent_ops->get_vq_size(vnd->parent, idx);
+		return vnd->parent_ops->get_vq_size(vnd->vdev, idx);
 	return vnd_get_vq_num_max(vdev);
 }
 
@@ -590,55 +594,55 @@ static u16 vnd_get_vq_size(struct vdpa_device *vdev, u16 idx)
  */
 static u32 vnd_get_vq_group(struct vdpa_device *vdev, u16 idx)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (vnd_is_cvq(vnd, idx) || vnd_is_low(vnd, idx))
 		return vnd_cvq_group(vnd);
 	if (!vnd_data_idx(vnd, idx) || !vnd->parent_ops->get_vq_group)
 		return 0;
-	return vnd->parent_ops->get_vq_group(vnd->parent, idx);
+	return vnd->parent_ops->get_vq_group(vnd->vdev, idx);
 }
 
 static u32 vnd_get_vq_desc_group(struct vdpa_device *vdev, u16 idx)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (vnd_is_cvq(vnd, idx) || vnd_is_low(vnd, idx))
 		return vnd_cvq_group(vnd);
 	if (!vnd_data_idx(vnd, idx))
 		return 0;
-	return vnd->parent_ops->get_vq_desc_group(vnd->parent, idx);
+	return vnd->parent_ops->get_vq_desc_group(vnd->vdev, idx);
 }
 
 static int vnd_set_vq_affinity(struct vdpa_device *vdev, u16 idx,
 			       const struct cpumask *cpu_mask)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (!vnd_data_idx(vnd, idx) || vnd_is_cvq(vnd, idx) ||
 	    !vnd->parent_ops->set_vq_affinity)
 		return 0;
-	return vnd->parent_ops->set_vq_affinity(vnd->parent, idx, cpu_mask);
+	return vnd->parent_ops->set_vq_affinity(vnd->vdev, idx, cpu_mask);
 }
 
 static const struct cpumask *vnd_get_vq_affinity(struct vdpa_device *vdev,
 						 u16 idx)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (!vnd_data_idx(vnd, idx) || vnd_is_cvq(vnd, idx) ||
 	    !vnd->parent_ops->get_vq_affinity)
 		return cpu_possible_mask;
-	return vnd->parent_ops->get_vq_affinity(vnd->parent, idx);
+	return vnd->parent_ops->get_vq_affinity(vnd->vdev, idx);
 }
 
 /* ---- device ops ---- */
 
 static u32 vnd_get_vq_align(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
-	return vnd->parent_ops->get_vq_align(vnd->parent);
+	return vnd->parent_ops->get_vq_align(vnd->vdev);
 }
 
 /**
@@ -684,10 +688,10 @@ EXPORT_SYMBOL_GPL(vdpa_net_device_features);
 
 static u64 vnd_get_device_features(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	u64 f;
 
-	f = vdpa_net_device_features(vnd->parent_ops->get_device_features(vnd->parent),
+	f = vdpa_net_device_features(vnd->parent_ops->get_device_features(vnd->vdev),
 				     vnd->ctrl_ops, &vnd->ctrl.nc.limits);
 	/* "vdpa dev add ... device_features" decides the control bits too. */
 	f &= vnd->provisioned;
@@ -698,17 +702,17 @@ static u64 vnd_get_device_features(struct vdpa_device *vdev)
 
 static u64 vnd_get_backend_features(const struct vdpa_device *vdev)
 {
-	const struct vdpa_net_device *vnd =
-		container_of(vdev, struct vdpa_net_device, vdpa);
+	const struct vdpa_net *vnd =
+		container_of(vdev, struct vdpa_net_device, vdpa)->net;
 
 	if (!vnd->parent_ops->get_backend_features)
 		return 0;
-	return vnd->parent_ops->get_backend_features(vnd->parent);
+	return vnd->parent_ops->get_backend_features(vnd->vdev);
 }
 
 static int vnd_set_driver_features(struct vdpa_device *vdev, u64 features)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	int err;
 
 	/*
@@ -719,7 +723,7 @@ static int vnd_set_driver_features(struct vdpa_device *vdev, u64 features)
 	if (vnd->routed)
 		return -EBUSY;
 	features &= vnd_get_device_features(vdev);
-	err = vnd->parent_ops->set_driver_features(vnd->parent, features &
+	err = vnd->parent_ops->set_driver_features(vnd->vdev, features &
 						   ~VDPA_NET_CTRL_FEATURES);
 	if (err)
 		return err;
@@ -738,42 +742,42 @@ static u64 vnd_get_driver_features(struct vdpa_device *vdev)
 static void vnd_set_config_cb(struct vdpa_device *vdev,
 			      struct vdpa_callback *cb)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	mutex_lock(&vnd->lock);
 	vnd->config_cb = *cb;
 	mutex_unlock(&vnd->lock);
-	vnd->parent_ops->set_config_cb(vnd->parent, cb);
+	vnd->parent_ops->set_config_cb(vnd->vdev, cb);
 }
 
 static u16 vnd_get_vq_num_min(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (!vnd->parent_ops->get_vq_num_min)
 		return 1;
-	return vnd->parent_ops->get_vq_num_min(vnd->parent);
+	return vnd->parent_ops->get_vq_num_min(vnd->vdev);
 }
 
 static u32 vnd_get_device_id(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
-	return vnd->parent_ops->get_device_id(vnd->parent);
+	return vnd->parent_ops->get_device_id(vnd->vdev);
 }
 
 static u32 vnd_get_vendor_id(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
-	return vnd->parent_ops->get_vendor_id(vnd->parent);
+	return vnd->parent_ops->get_vendor_id(vnd->vdev);
 }
 
 static u8 vnd_get_status(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
-	return vnd->parent_ops->get_status(vnd->parent) | vnd->status;
+	return vnd->parent_ops->get_status(vnd->vdev) | vnd->status;
 }
 
 /*
@@ -781,7 +785,7 @@ static u8 vnd_get_status(struct vdpa_device *vdev)
  * 2 on a multiqueue parent, the CVQ takes what was set on index 2 until
  * now; if 2N, it has it already.
  */
-static void vnd_route(struct vdpa_net_device *vnd)
+static void vnd_route(struct vdpa_net *vnd)
 {
 	struct vdpa_callback none = {};
 
@@ -793,9 +797,9 @@ static void vnd_route(struct vdpa_net_device *vnd)
 		/* Queue 2 is the CVQ: the parent's queue 2 gives it up. */
 		vnd->cvq.cfg = vnd->low;
 		if (vnd->low.ready)
-			vnd->parent_ops->set_vq_ready(vnd->parent, 2, false);
+			vnd->parent_ops->set_vq_ready(vnd->vdev, 2, false);
 		if (vnd->low.cb.callback)
-			vnd->parent_ops->set_vq_cb(vnd->parent, 2, &none);
+			vnd->parent_ops->set_vq_cb(vnd->vdev, 2, &none);
 	}
 	memset(&vnd->low, 0, sizeof(vnd->low));
 	if (vnd->cvq.cfg.ready && !vnd_cvq_num_ok(vnd))
@@ -805,12 +809,12 @@ static void vnd_route(struct vdpa_net_device *vnd)
 
 static void vnd_set_status(struct vdpa_device *vdev, u8 status)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
-	vnd->parent_ops->set_status(vnd->parent,
+	vnd->parent_ops->set_status(vnd->vdev,
 				    status & ~VIRTIO_CONFIG_S_NEEDS_RESET);
 	if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
-	    (vnd->parent_ops->get_status(vnd->parent) &
+	    (vnd->parent_ops->get_status(vnd->vdev) &
 	     VIRTIO_CONFIG_S_FEATURES_OK)) {
 		mutex_lock(&vnd->lock);
 		vnd_route(vnd);
@@ -823,7 +827,7 @@ static void vnd_set_status(struct vdpa_device *vdev, u8 status)
 
 static int vnd_compat_reset(struct vdpa_device *vdev, u32 flags)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	int err;
 
 	/*
@@ -832,9 +836,9 @@ static int vnd_compat_reset(struct vdpa_device *vdev, u32 flags)
 	 */
 	mutex_lock(&vnd->lock);
 	if (vnd->parent_ops->compat_reset)
-		err = vnd->parent_ops->compat_reset(vnd->parent, flags);
+		err = vnd->parent_ops->compat_reset(vnd->vdev, flags);
 	else
-		err = vnd->parent_ops->reset(vnd->parent);
+		err = vnd->parent_ops->reset(vnd->vdev);
 	vnd_reset(vnd, flags);
 	mutex_unlock(&vnd->lock);
 	return err;
@@ -847,7 +851,7 @@ static int vnd_reset_op(struct vdpa_device *vdev)
 
 static int vnd_suspend(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	int err;
 
 	if (!vnd->parent_ops->suspend)
@@ -856,7 +860,7 @@ static int vnd_suspend(struct vdpa_device *vdev)
 	vnd->suspended = true;
 	mutex_unlock(&vnd->lock);
 	flush_work(&vnd->work);
-	err = vnd->parent_ops->suspend(vnd->parent);
+	err = vnd->parent_ops->suspend(vnd->vdev);
 	if (err) {
 		mutex_lock(&vnd->lock);
 		vnd->suspended = false;
@@ -869,7 +873,7 @@ static int vnd_suspend(struct vdpa_device *vdev)
 
 static int vnd_resume(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	int err;
 
 	if (!vnd->parent_ops->resume)
@@ -879,7 +883,7 @@ static int vnd_resume(struct vdpa_device *vdev)
 	 * that lost it was reset, and its driver sets it again through the
 	 * CVQ, as a VMM does on a migration destination.)
 	 */
-	err = vnd->parent_ops->resume(vnd->parent);
+	err = vnd->parent_ops->resume(vnd->vdev);
 	if (err)
 		return err;
 	mutex_lock(&vnd->lock);
@@ -891,44 +895,90 @@ static int vnd_resume(struct vdpa_device *vdev)
 
 static size_t vnd_get_config_size(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
-	return vnd->parent_ops->get_config_size(vnd->parent);
+	return vnd->parent_ops->get_config_size(vnd->vdev);
+}
+
+/* The config fields the frontend fills in, from the parent's limits. */
+static const struct {
+	u8 off;
+	u8 len;
+} vnd_config_fields[] = {
+#define VND_CONFIG_FIELD(f) { offsetof(struct virtio_net_config, f),	\
+			      sizeof_field(struct virtio_net_config, f) }
+	VND_CONFIG_FIELD(max_virtqueue_pairs),
+	VND_CONFIG_FIELD(rss_max_key_size),
+	VND_CONFIG_FIELD(rss_max_indirection_table_length),
+	VND_CONFIG_FIELD(supported_hash_types),
+#undef VND_CONFIG_FIELD
+};
+
+/*
+ * The fields that describe what the CVQ's commands may ask come from the
+ * limits the parent declared, not from its config space: the driver
+ * computes the CVQ index from max_virtqueue_pairs, and the library checks
+ * RSS commands against the limits.  So they always agree.
+ */
+static void vnd_config_overlay(struct vdpa_net *vnd, unsigned int offset,
+			       void *buf, unsigned int len)
+{
+	const struct net_ctrl_limits *l = &vnd->ctrl.nc.limits;
+	bool le = vnd->parent_ops->get_device_features(vnd->vdev) &
+		  BIT_ULL(VIRTIO_F_VERSION_1);
+	struct virtio_net_config c = {
+		.max_virtqueue_pairs = __cpu_to_virtio16(le, l->max_vq_pairs),
+		.rss_max_key_size = l->rss_max_key_size,
+		.rss_max_indirection_table_length =
+			__cpu_to_virtio16(le, l->rss_max_indirection_table_length),
+		.supported_hash_types =
+			__cpu_to_virtio32(le, l->supported_hash_types),
+	};
+	unsigned int i, lo, hi;
+
+	for (i = 0; i < ARRAY_SIZE(vnd_config_fields); i++) {
+		lo = max_t(unsigned int, offset, vnd_config_fields[i].off);
+		hi = min_t(unsigned int, offset + len,
+			   vnd_config_fields[i].off + vnd_config_fields[i].len);
+		if (lo < hi)
+			memcpy(buf + lo - offset, (u8 *)&c + lo, hi - lo);
+	}
 }
 
 static void vnd_get_config(struct vdpa_device *vdev, unsigned int offset,
 			   void *buf, unsigned int len)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
-	vnd->parent_ops->get_config(vnd->parent, offset, buf, len);
+	vnd->parent_ops->get_config(vnd->vdev, offset, buf, len);
+	vnd_config_overlay(vnd, offset, buf, len);
 }
 
 static void vnd_set_config(struct vdpa_device *vdev, unsigned int offset,
 			   const void *buf, unsigned int len)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
-	vnd->parent_ops->set_config(vnd->parent, offset, buf, len);
+	vnd->parent_ops->set_config(vnd->vdev, offset, buf, len);
 }
 
 static u32 vnd_get_generation(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (!vnd->parent_ops->get_generation)
 		return 0;
-	return vnd->parent_ops->get_generation(vnd->parent);
+	return vnd->parent_ops->get_generation(vnd->vdev);
 }
 
 static struct vdpa_iova_range vnd_get_iova_range(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	struct vdpa_iova_range all = { .first = 0, .last = ULLONG_MAX };
 
 	if (!vnd->parent_ops->get_iova_range)
 		return all;
-	return vnd->parent_ops->get_iova_range(vnd->parent);
+	return vnd->parent_ops->get_iova_range(vnd->vdev);
 }
 
 /* ---- DMA ops: routed per address space ---- */
@@ -957,7 +1007,7 @@ static void __vnd_iotlb_trim(struct vhost_iotlb *mirror, struct vhost_iotlb *to)
  * Make the mirror @iotlb: what it lacks goes first, then what it adds.
  * On failure the mirror holds part of @iotlb, never more.
  */
-static int vnd_iotlb_update(struct vdpa_net_device *vnd, unsigned int asid,
+static int vnd_iotlb_update(struct vdpa_net *vnd, unsigned int asid,
 			    struct vhost_iotlb *iotlb)
 {
 	struct vhost_iotlb *mirror = &vnd->iotlb[asid];
@@ -981,7 +1031,7 @@ static int vnd_iotlb_update(struct vdpa_net_device *vnd, unsigned int asid,
 static int vnd_set_map(struct vdpa_device *vdev, unsigned int asid,
 		       struct vhost_iotlb *iotlb)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	int err;
 
 	if (asid > vnd_own_asid(vnd))
@@ -996,7 +1046,7 @@ static int vnd_set_map(struct vdpa_device *vdev, unsigned int asid,
 		}
 		return err;
 	}
-	err = vnd->parent_ops->set_map(vnd->parent, asid, iotlb);
+	err = vnd->parent_ops->set_map(vnd->vdev, asid, iotlb);
 	if (err) {
 		spin_lock(&vnd->iotlb_lock);
 		__vnd_iotlb_trim(&vnd->iotlb[asid], iotlb);
@@ -1019,13 +1069,13 @@ static int vnd_set_map(struct vdpa_device *vdev, unsigned int asid,
 static int vnd_dma_map(struct vdpa_device *vdev, unsigned int asid, u64 iova,
 		       u64 size, u64 pa, u32 perm, void *opaque)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	int err;
 
 	if (asid > vnd_own_asid(vnd) || !size)
 		return -EINVAL;
 	if (asid < vnd_own_asid(vnd)) {
-		err = vnd->parent_ops->dma_map(vnd->parent, asid, iova, size,
+		err = vnd->parent_ops->dma_map(vnd->vdev, asid, iova, size,
 					       pa, perm, opaque);
 		if (err)
 			return err;
@@ -1035,20 +1085,20 @@ static int vnd_dma_map(struct vdpa_device *vdev, unsigned int asid, u64 iova,
 				    pa, perm);
 	spin_unlock(&vnd->iotlb_lock);
 	if (err && asid < vnd_own_asid(vnd))
-		vnd->parent_ops->dma_unmap(vnd->parent, asid, iova, size);
+		vnd->parent_ops->dma_unmap(vnd->vdev, asid, iova, size);
 	return err;
 }
 
 static int vnd_dma_unmap(struct vdpa_device *vdev, unsigned int asid,
 			 u64 iova, u64 size)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	int err = 0;
 
 	if (asid > vnd_own_asid(vnd) || !size)
 		return -EINVAL;
 	if (asid < vnd_own_asid(vnd))
-		err = vnd->parent_ops->dma_unmap(vnd->parent, asid, iova, size);
+		err = vnd->parent_ops->dma_unmap(vnd->vdev, asid, iova, size);
 	/*
 	 * Even when the parent failed: vhost-vdpa dropped the range, and
 	 * the CVQ must not reach memory its owner unmapped.
@@ -1061,13 +1111,13 @@ static int vnd_dma_unmap(struct vdpa_device *vdev, unsigned int asid,
 
 static int vnd_reset_map(struct vdpa_device *vdev, unsigned int asid)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	int err;
 
 	if (asid > vnd_own_asid(vnd))
 		return -EINVAL;
 	if (asid < vnd_own_asid(vnd) && vnd->parent_ops->reset_map) {
-		err = vnd->parent_ops->reset_map(vnd->parent, asid);
+		err = vnd->parent_ops->reset_map(vnd->vdev, asid);
 		if (err)
 			return err;
 	}
@@ -1080,7 +1130,7 @@ static int vnd_reset_map(struct vdpa_device *vdev, unsigned int asid)
 static int vnd_set_group_asid(struct vdpa_device *vdev, unsigned int group,
 			      unsigned int asid)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (group > vnd_cvq_group(vnd) || asid > vnd_own_asid(vnd))
 		return -EINVAL;
@@ -1099,21 +1149,21 @@ static int vnd_set_group_asid(struct vdpa_device *vdev, unsigned int group,
 		return -EINVAL;
 	if (!vnd->parent_ops->set_group_asid)
 		return asid ? -EINVAL : 0;
-	return vnd->parent_ops->set_group_asid(vnd->parent, group, asid);
+	return vnd->parent_ops->set_group_asid(vnd->vdev, group, asid);
 }
 
 /*
  * The mapping token of a virtqueue (Linux 6.18 map model).  The frontend
  * only takes parents that use the DMA API (no map ops, see
- * vdpa_net_device_alloc()), so a token is a DMA device.  The control
- * virtqueue's is the frontend's own device, which has no IOMMU: what the
- * driver maps there is a physical address, that the frontend translates
- * through the control virtqueue's address space.  The data virtqueues
- * keep the parent's.
+ * __vdpa_net_alloc_device()), so a token is a DMA device.  The control
+ * virtqueue's is the vdpa device itself, which has no IOMMU: what a
+ * kernel driver maps there is a physical address, read through the
+ * identity map.  The data virtqueues keep the parent's tokens: its
+ * get_vq_map, or the vmap it set.
  */
 static union virtio_map vnd_get_vq_map(struct vdpa_device *vdev, u16 idx)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	union virtio_map map = { .dma_dev = &vdev->dev };
 
 	if (vnd_is_cvq(vnd, idx)) {
@@ -1128,17 +1178,17 @@ static union virtio_map vnd_get_vq_map(struct vdpa_device *vdev, u16 idx)
 		return map;
 	}
 	if (vnd_data_idx(vnd, idx) && vnd->parent_ops->get_vq_map)
-		return vnd->parent_ops->get_vq_map(vnd->parent, idx);
+		return vnd->parent_ops->get_vq_map(vnd->vdev, idx);
 	return vdev->vmap;
 }
 
 static int vnd_bind_mm(struct vdpa_device *vdev, struct mm_struct *mm)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	int err = 0;
 
 	if (vnd->parent_ops->bind_mm)
-		err = vnd->parent_ops->bind_mm(vnd->parent, mm);
+		err = vnd->parent_ops->bind_mm(vnd->vdev, mm);
 	if (err)
 		return err;
 	mutex_lock(&vnd->lock);
@@ -1152,10 +1202,10 @@ static int vnd_bind_mm(struct vdpa_device *vdev, struct mm_struct *mm)
 
 static void vnd_unbind_mm(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (vnd->parent_ops->unbind_mm)
-		vnd->parent_ops->unbind_mm(vnd->parent);
+		vnd->parent_ops->unbind_mm(vnd->vdev);
 	mutex_lock(&vnd->lock);
 	if (vnd->mm)
 		mmdrop(vnd->mm);
@@ -1165,7 +1215,7 @@ static void vnd_unbind_mm(struct vdpa_device *vdev)
 
 static void vnd_free(struct vdpa_device *vdev)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = to_vnd(vdev);
 	unsigned int i;
 
 	cancel_work_sync(&vnd->work);
@@ -1178,10 +1228,11 @@ static void vnd_free(struct vdpa_device *vdev)
 	}
 	vhost_iotlb_reset(&vnd->pt_iotlb);
 	net_ctrl_vringh_cleanup(&vnd->ctrl);
-	dev_set_drvdata(&vnd->parent->dev, NULL);
-	put_device(&vnd->parent->dev);
+	/* The CVQ no longer runs: the parent's turn. */
+	if (vnd->parent_ops->free)
+		vnd->parent_ops->free(vdev);
 	/* The last use of the ops: the vdpa core only kfree()s the device. */
-	kfree(vnd->ops);
+	kfree(vnd);
 }
 
 /*
@@ -1249,15 +1300,11 @@ static const struct vdpa_config_ops vdpa_net_ops = {
 			(ops)->member = NULL;				\
 	} while (0)
 
-/* The ops of a device on @parent; kfree() them after the device. */
-static struct vdpa_config_ops *vnd_build_ops(const struct vdpa_device *parent)
+/* The ops of a device whose parent has @p. */
+static void vnd_build_ops(struct vdpa_config_ops *ops,
+			  const struct vdpa_config_ops *p, bool use_va)
 {
-	const struct vdpa_config_ops *p = parent->config;
-	struct vdpa_config_ops *ops;
-
-	ops = kmemdup(&vdpa_net_ops, sizeof(*ops), GFP_KERNEL);
-	if (!ops)
-		return NULL;
+	*ops = vdpa_net_ops;
 	VND_PARENTS(ops, p, kick_vq_with_data);
 	VND_PARENTS(ops, p, get_vq_notification);
 	VND_PARENTS(ops, p, get_vq_irq);
@@ -1270,15 +1317,6 @@ static struct vdpa_config_ops *vnd_build_ops(const struct vdpa_device *parent)
 	VND_PARENTS(ops, p, resume);
 	VND_PARENTS(ops, p, get_generation);
 	VND_PARENTS(ops, p, get_iova_range);
-	/*
-	 * reset_map also resets the frontend's own address space: keep it
-	 * for a parent that keeps its maps across resets without it.
-	 */
-	if (!p->reset_map &&
-	    !(p->get_backend_features &&
-	      (p->get_backend_features(parent) &
-	       BIT_ULL(VHOST_BACKEND_F_IOTLB_PERSIST))))
-		ops->reset_map = NULL;
 	/* One way of taking maps: the parent's (dma_map wins, as in vhost). */
 	if (p->dma_map) {
 		ops->set_map = NULL;
@@ -1288,101 +1326,83 @@ static struct vdpa_config_ops *vnd_build_ops(const struct vdpa_device *parent)
 		VND_PARENTS(ops, p, set_map);
 	}
 	/* The CVQ needs the mm of a use_va device even if the parent does not. */
-	if (!p->bind_mm && !parent->use_va) {
+	if (!p->bind_mm && !use_va) {
 		ops->bind_mm = NULL;
 		ops->unbind_mm = NULL;
 	}
-	return ops;
 }
 
 /**
- * vdpa_net_device_alloc - wrap a net parent into a device with a CVQ
- * @parent: the parent's vdpa_device, allocated with vdpa_alloc_device()
- *	and set up, with the data virtqueues only; not registered
- * @ctrl_ops: the parent's control command callbacks, called with @parent
- *	as their priv argument; see struct net_ctrl_ops
+ * __vdpa_net_alloc_device - allocate a net parent's device, with a CVQ
+ * @parent: the parent device, as for __vdpa_alloc_device()
+ * @config: the parent's config ops, for its data virtqueues only
+ * @ngroups: the parent's virtqueue groups
+ * @nas: the parent's address spaces
+ * @size: the size of the parent structure, which starts with a struct
+ *	vdpa_net_device
+ * @name: name of the vdpa device
+ * @use_va: the parent uses virtual addresses
+ * @ctrl_ops: the parent's control command callbacks; see struct
+ *	net_ctrl_ops
  * @limits: what the parent can hold (max_vq_pairs: its data virtqueue
  *	pairs)
- * @config: the attributes the device was added with (the dev_add()
+ * @dev_config: the attributes the device is added with (the dev_add()
  *	argument), or NULL
- * @name: the device name, as for vdpa_alloc_device()
  *
- * Allocates the frontend device.  It takes over the reference to @parent,
- * which it drops when it is released; on error the caller keeps it.  The
- * parent's config space must be set up: the frontend reads the MAC from
- * it at every reset.  The parent must translate its
+ * Drivers use vdpa_net_alloc_device().  The parent must translate its
  * addresses itself, with set_map or dma_map (an on-chip IOMMU, or a
- * software one): parents behind the platform IOMMU are not supported.
+ * software one): parents behind the platform IOMMU are not supported, and
+ * neither are parents with map ops of their own (VDUSE), which this
+ * function has no argument for.
  *
  * Context: process context; may sleep.
- * Return: the device, or an ERR_PTR(): -EOPNOTSUPP for a parent without
- * set_map and dma_map or with map ops of its own, -EINVAL for bad limits,
- * -ENOMEM.
+ * Return: the device, or an ERR_PTR(): -EOPNOTSUPP for @config without
+ * set_map and dma_map, -EINVAL for bad arguments, -ENOMEM.
  */
-struct vdpa_net_device *
-vdpa_net_device_alloc(struct vdpa_device *parent,
-		      const struct net_ctrl_ops *ctrl_ops,
-		      const struct net_ctrl_limits *limits,
-		      const struct vdpa_dev_set_config *config, const char *name)
+struct vdpa_device *
+__vdpa_net_alloc_device(struct device *parent,
+			const struct vdpa_config_ops *config,
+			unsigned int ngroups, unsigned int nas, size_t size,
+			const char *name, bool use_va,
+			const struct net_ctrl_ops *ctrl_ops,
+			const struct net_ctrl_limits *limits,
+			const struct vdpa_dev_set_config *dev_config)
 {
-	const struct vdpa_config_ops *pops = parent->config;
-	struct vdpa_config_ops *ops;
-	struct vdpa_net_device *vnd;
 	struct vdpa_device *vdev;
+	struct vdpa_net *vnd;
 	unsigned int i;
 	int err;
 
-	/*
-	 * A parent with map ops of its own (VDUSE) gives the driver mapping
-	 * tokens only it understands; the control virtqueue would need one
-	 * of the frontend's.  Not supported yet.
-	 */
-	if (parent->map)
-		return ERR_PTR(-EOPNOTSUPP);
-	if (!pops->dma_map && !pops->set_map)
-		return ERR_PTR(-EOPNOTSUPP);
-	if (!limits->max_vq_pairs)
+	if (!config || !limits || !limits->max_vq_pairs || !ngroups || !nas)
 		return ERR_PTR(-EINVAL);
+	if (!config->dma_map && !config->set_map)
+		return ERR_PTR(-EOPNOTSUPP);
 
-	ops = vnd_build_ops(parent);
-	if (!ops)
+	vnd = kzalloc_obj(*vnd, GFP_KERNEL);
+	if (!vnd)
 		return ERR_PTR(-ENOMEM);
-	vdev = __vdpa_alloc_device(parent->dev.parent, ops, NULL,
-				   parent->ngroups + 1, parent->nas + 1,
-				   sizeof(*vnd), name, parent->use_va);
+	vnd_build_ops(&vnd->ops, config, use_va);
+	vdev = __vdpa_alloc_device(parent, &vnd->ops, NULL, ngroups + 1,
+				   nas + 1, size, name, use_va);
 	if (IS_ERR(vdev)) {
-		kfree(ops);
-		return ERR_CAST(vdev);
+		kfree(vnd);
+		return vdev;
 	}
-	vnd = to_vnd(vdev);
-	vnd->ops = ops;
-	vnd->parent = parent;
-	vnd->parent_ops = pops;
+	container_of(vdev, struct vdpa_net_device, vdpa)->net = vnd;
+	vnd->vdev = vdev;
+	vnd->ngroups = ngroups;
+	vnd->nas = nas;
 	vnd->ctrl_ops = ctrl_ops;
 	mutex_init(&vnd->lock);
 	spin_lock_init(&vnd->iotlb_lock);
 	spin_lock_init(&vnd->filter_lock);
 	INIT_WORK(&vnd->work, vnd_work);
-	dev_set_drvdata(&parent->dev, vnd);
-
-	/*
-	 * The control virtqueue is mapped through the frontend's device,
-	 * which has no IOMMU: the driver's DMA addresses are physical.
-	 */
-	vdev->dev.dma_mask = &vdev->dev.coherent_dma_mask;
-	err = dma_set_mask_and_coherent(&vdev->dev, DMA_BIT_MASK(64));
-	if (err)
-		goto err;
-	/* A software parent's DMA device is its own, unregistered, device. */
-	vdev->vmap.dma_dev = parent->vmap.dma_dev == &parent->dev ?
-			     &vdev->dev : parent->vmap.dma_dev;
-	vdev->mdev = parent->mdev;
 
 	err = -ENOMEM;
-	vnd->iotlb = kcalloc(parent->nas + 1, sizeof(*vnd->iotlb), GFP_KERNEL);
+	vnd->iotlb = kcalloc(nas + 1, sizeof(*vnd->iotlb), GFP_KERNEL);
 	if (!vnd->iotlb)
 		goto err;
-	for (i = 0; i <= parent->nas; i++)
+	for (i = 0; i <= nas; i++)
 		vhost_iotlb_init(&vnd->iotlb[i], max_iotlb_entries, 0);
 	vhost_iotlb_init(&vnd->pt_iotlb, 2, 0);
 	err = vhost_iotlb_add_range(&vnd->pt_iotlb, 0, ULONG_MAX, 0,
@@ -1396,33 +1416,70 @@ vdpa_net_device_alloc(struct vdpa_device *parent,
 		goto err;
 	vnd->ctrl.state_changed = vnd_state_changed;
 	vnd->provisioned = ~0ULL;
-	if (config && (config->mask & BIT_ULL(VDPA_ATTR_DEV_FEATURES)))
-		vnd->provisioned = config->device_features;
-	vnd->cvq_may_move = vnd_max_pairs(vnd) > 1 &&
-			    (vnd_get_device_features(vdev) &
-			     (BIT_ULL(VIRTIO_NET_F_MQ) | BIT_ULL(VIRTIO_NET_F_RSS)));
-
-	mutex_lock(&vnd->lock);
-	vnd_reset(vnd, 0);
-	mutex_unlock(&vnd->lock);
-	return vnd;
+	if (dev_config && (dev_config->mask & BIT_ULL(VDPA_ATTR_DEV_FEATURES)))
+		vnd->provisioned = dev_config->device_features;
+	/* From here on the release is the parent's too. */
+	vnd->parent_ops = config;
+	return vdev;
 
 err:
-	/* The release drops a reference to the parent: the caller keeps its. */
-	get_device(&parent->dev);
 	put_device(&vdev->dev);
 	return ERR_PTR(err);
 }
-EXPORT_SYMBOL_GPL(vdpa_net_device_alloc);
+EXPORT_SYMBOL_GPL(__vdpa_net_alloc_device);
+
+/*
+ * What needs the parent set up: its features, its config space, its
+ * backend features.  Called when the device is registered (and by the
+ * KUnit suite, which does not register its devices).
+ */
+VISIBLE_IF_KUNIT int vdpa_net_device_ready(struct vdpa_net_device *vnd_dev)
+{
+	struct vdpa_device *vdev = &vnd_dev->vdpa;
+	struct vdpa_net *vnd = vnd_dev->net;
+	const struct vdpa_config_ops *p = vnd->parent_ops;
+	int err;
+
+	/*
+	 * The CVQ's mapping token is the device itself (see vnd_get_vq_map()):
+	 * it has no IOMMU, so a kernel driver maps the CVQ at physical
+	 * addresses.  A software parent may have set its DMA mask already.
+	 */
+	if (!vdev->dev.dma_mask) {
+		vdev->dev.dma_mask = &vdev->dev.coherent_dma_mask;
+		err = dma_set_mask_and_coherent(&vdev->dev, DMA_BIT_MASK(64));
+		if (err)
+			return err;
+	}
+	/*
+	 * reset_map also resets the frontend's own address space: keep it
+	 * for a parent that keeps its maps across resets without it.
+	 */
+	if (!p->reset_map &&
+	    !(p->get_backend_features &&
+	      (p->get_backend_features(vdev) &
+	       BIT_ULL(VHOST_BACKEND_F_IOTLB_PERSIST))))
+		vnd->ops.reset_map = NULL;
+	vnd->cvq_may_move = vnd_max_pairs(vnd) > 1 &&
+			    (vnd_get_device_features(vdev) &
+			     (BIT_ULL(VIRTIO_NET_F_MQ) | BIT_ULL(VIRTIO_NET_F_RSS)));
+	mutex_lock(&vnd->lock);
+	vnd_reset(vnd, 0);
+	mutex_unlock(&vnd->lock);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vdpa_net_device_ready);
 
 /**
- * _vdpa_net_register_device - register a frontend device on the vdpa bus
- * @vnd: the device from vdpa_net_device_alloc()
+ * _vdpa_net_register_device - register a net parent's device
+ * @vnd: the device from vdpa_net_alloc_device(), set up
  *
  * As _vdpa_register_device(), from a management device's dev_add(): the
  * device gets the parent's data virtqueues plus the control virtqueue.
- * The management device's dev_del() unregisters it with
- * _vdpa_unregister_device() like any vdpa device.
+ * The parent's features, config space (the MAC) and backend features
+ * must be set up: the frontend reads them here.  The management device's
+ * dev_del() unregisters it with _vdpa_unregister_device() like any vdpa
+ * device.
  *
  * Context: process context, with the vdpa device lock held by the vdpa
  * netlink core (the dev_add() callback).
@@ -1430,27 +1487,19 @@ EXPORT_SYMBOL_GPL(vdpa_net_device_alloc);
  */
 int _vdpa_net_register_device(struct vdpa_net_device *vnd)
 {
-	return _vdpa_register_device(&vnd->vdpa, 2 * vnd_max_pairs(vnd) + 1);
+	int err;
+
+	err = vdpa_net_device_ready(vnd);
+	if (err)
+		return err;
+	return _vdpa_register_device(&vnd->vdpa,
+				     2 * vnd_max_pairs(vnd->net) + 1);
 }
 EXPORT_SYMBOL_GPL(_vdpa_net_register_device);
 
 /**
- * vdpa_net_parent - the parent device behind a frontend device
- * @vdev: a device registered with _vdpa_net_register_device()
- *
- * For management device callbacks, which are given the registered device.
- *
- * Return: the parent's vdpa_device.
- */
-struct vdpa_device *vdpa_net_parent(struct vdpa_device *vdev)
-{
-	return to_vnd(vdev)->parent;
-}
-EXPORT_SYMBOL_GPL(vdpa_net_parent);
-
-/**
  * vdpa_net_set_mac - the management interface changed the device's MAC
- * @vdev: a device registered with _vdpa_net_register_device()
+ * @vnd_dev: the device
  * @mac: the new address, already in the parent's config space
  *
  * For a management device's dev_set_attr() ("vdpa dev set ... mac"): the
@@ -1459,9 +1508,9 @@ EXPORT_SYMBOL_GPL(vdpa_net_parent);
  * Context: process context; takes the frontend's lock, which the control
  * callbacks run under: do not call it with a lock those callbacks take.
  */
-void vdpa_net_set_mac(struct vdpa_device *vdev, const u8 *mac)
+void vdpa_net_set_mac(struct vdpa_net_device *vnd_dev, const u8 *mac)
 {
-	struct vdpa_net_device *vnd = to_vnd(vdev);
+	struct vdpa_net *vnd = vnd_dev->net;
 
 	mutex_lock(&vnd->lock);
 	net_ctrl_vringh_set_mac(&vnd->ctrl, mac);
@@ -1471,7 +1520,7 @@ EXPORT_SYMBOL_GPL(vdpa_net_set_mac);
 
 /**
  * vdpa_net_rx_accept - whether the device's receive filter takes a frame
- * @parent: the parent's vdpa_device
+ * @vnd_dev: the device
  * @frame: the frame, from its Ethernet header
  * @len: bytes at @frame
  *
@@ -1482,15 +1531,13 @@ EXPORT_SYMBOL_GPL(vdpa_net_set_mac);
  * Context: any context; takes a spinlock.
  * Return: true to deliver the frame.
  */
-bool vdpa_net_rx_accept(struct vdpa_device *parent, const void *frame,
+bool vdpa_net_rx_accept(struct vdpa_net_device *vnd_dev, const void *frame,
 			size_t len)
 {
-	struct vdpa_net_device *vnd = dev_get_drvdata(&parent->dev);
+	struct vdpa_net *vnd = vnd_dev->net;
 	unsigned long flags;
 	bool ok;
 
-	if (!vnd)
-		return true;
 	spin_lock_irqsave(&vnd->filter_lock, flags);
 	ok = net_ctrl_rx_accept(&vnd->filter, frame, len);
 	spin_unlock_irqrestore(&vnd->filter_lock, flags);

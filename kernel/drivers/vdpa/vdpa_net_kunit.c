@@ -2,10 +2,10 @@
 /*
  * KUnit tests for vdpa_net_device.
  *
- * A fake virtio-net parent, allocated with vdpa_alloc_device() and never
- * registered, records every op the frontend forwards to it.  The tests
- * call the frontend's config ops directly (the frontend is not registered
- * on the vdpa bus either) and check what the parent saw: the virtqueue
+ * A fake virtio-net parent, allocated with vdpa_net_alloc_device() and
+ * never registered, records every op the frontend forwards to it.  The
+ * tests call the device's config ops directly and check what the parent
+ * saw: the virtqueue
  * index mapping, the group and address space routing, the mirrors of the
  * parent's maps, the feature filtering, reset and suspend.  End to end, a
  * fake driver posts control commands on a split control virtqueue in
@@ -30,6 +30,8 @@
 #include <linux/virtio_ring.h>
 #include <uapi/linux/vdpa.h>
 #include <uapi/linux/virtio_config.h>
+
+#include "vdpa_net_internal.h"
 
 #define F(x)		BIT_ULL(VIRTIO_NET_F_##x)
 #define VF(x)		BIT_ULL(VIRTIO_F_##x)
@@ -101,7 +103,9 @@ static const enum fp_op fp_vq_ops[] = {
 };
 
 struct fake_parent {
-	struct vdpa_device vdpa;	/* first: vdpa_alloc_device() */
+	struct vdpa_net_device vnd;	/* first: vdpa_net_alloc_device() */
+	unsigned int ngroups;		/* its own, without the CVQ's */
+	unsigned int nas;
 	u16 pairs;
 	u64 features;
 	u64 driver_features;
@@ -145,7 +149,7 @@ struct fake_parent {
 
 static struct fake_parent *to_fp(struct vdpa_device *vdev)
 {
-	return container_of(vdev, struct fake_parent, vdpa);
+	return container_of(vdev, struct fake_parent, vnd.vdpa);
 }
 
 static void fp_vq(struct fake_parent *fp, enum fp_op op, u16 idx)
@@ -226,7 +230,7 @@ static int fp_get_vq_state(struct vdpa_device *vdev, u16 idx,
 static u32 fp_get_vq_group(struct vdpa_device *vdev, u16 idx)
 {
 	fp_vq(to_fp(vdev), FP_GET_VQ_GROUP, idx);
-	return idx % vdev->ngroups;
+	return idx % to_fp(vdev)->ngroups;
 }
 
 static struct vdpa_notification_area
@@ -437,7 +441,7 @@ static int fp_set_group_asid(struct vdpa_device *vdev, unsigned int group,
 	struct fake_parent *fp = to_fp(vdev);
 
 	fp->calls[FP_SET_GROUP_ASID]++;
-	if (group >= vdev->ngroups || asid >= vdev->nas)
+	if (group >= fp->ngroups || asid >= fp->nas)
 		return -EINVAL;
 	fp->group = group;
 	fp->asid = asid;
@@ -635,8 +639,21 @@ static void fp_unbind_mm(struct vdpa_device *vdev)
 
 KUNIT_DEFINE_ACTION_WRAPPER(put_device_action, put_device, struct device *);
 
-static struct fake_parent *fp_new(struct kunit *test, const struct vnd_cfg *c,
-				  unsigned int quirks)
+static void fp_limits(struct net_ctrl_limits *limits, u16 pairs)
+{
+	memset(limits, 0, sizeof(*limits));
+	limits->max_vq_pairs = pairs;
+	limits->rss_max_key_size = 40;
+	limits->rss_max_indirection_table_length = 128;
+	limits->supported_hash_types = VIRTIO_NET_RSS_HASH_TYPE_IPv4 |
+				       VIRTIO_NET_RSS_HASH_TYPE_TCPv4;
+}
+
+/* A parent of shape @c, or an ERR_PTR() from vdpa_net_alloc_device(). */
+static struct fake_parent *fp_alloc(struct kunit *test, const struct vnd_cfg *c,
+				    unsigned int quirks,
+				    const struct net_ctrl_limits *limits,
+				    const struct vdpa_dev_set_config *dev_config)
 {
 	struct vdpa_config_ops *ops;
 	struct fake_parent *fp;
@@ -680,55 +697,43 @@ static struct fake_parent *fp_new(struct kunit *test, const struct vnd_cfg *c,
 		ops->set_group_asid = NULL;
 	}
 
-	fp = vdpa_alloc_device(struct fake_parent, vdpa, NULL, ops, NULL,
-			       c->ngroups, c->nas, NULL, false);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp);
+	fp = vdpa_net_alloc_device(struct fake_parent, vnd, NULL, ops,
+				   c->ngroups, c->nas, NULL, false,
+				   &fp_ctrl_ops, limits, dev_config);
+	if (IS_ERR(fp))
+		return fp;
+	fp->ngroups = c->ngroups;
+	fp->nas = c->nas;
 	fp->pairs = c->pairs;
 	fp->features = FP_FEATURES;
-	fp->vdpa.vmap.dma_dev = &fp->vdpa.dev;
+	fp->vnd.vdpa.vmap.dma_dev = &fp->vnd.vdpa.dev;
 	memcpy(fp->config.mac, fp_mac, ETH_ALEN);
 	fp->config.max_virtqueue_pairs = (__force __virtio16)cpu_to_le16(c->pairs);
 	return fp;
 }
 
-static void fp_limits(struct net_ctrl_limits *limits, u16 pairs)
-{
-	memset(limits, 0, sizeof(*limits));
-	limits->max_vq_pairs = pairs;
-	limits->rss_max_key_size = 40;
-	limits->rss_max_indirection_table_length = 128;
-	limits->supported_hash_types = VIRTIO_NET_RSS_HASH_TYPE_IPv4 |
-				       VIRTIO_NET_RSS_HASH_TYPE_TCPv4;
-}
-
-/* Map ops a parent could have; never called (the parent is refused). */
-static const struct virtio_map_ops fp_map_ops;
-
-/* A frontend around a new fake parent, put when the test ends. */
+/* A device of shape @c, set up as a registration would, put at the end. */
 static struct vdpa_net_device *vnd_new(struct kunit *test,
 				       const struct vnd_cfg *c,
 				       unsigned int quirks)
 {
-	struct fake_parent *fp = fp_new(test, c, quirks);
 	struct net_ctrl_limits limits;
-	struct vdpa_net_device *vnd;
+	struct fake_parent *fp;
 
 	fp_limits(&limits, c->pairs);
-	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL,
-				    NULL);
-	if (IS_ERR(vnd)) {
-		put_device(&fp->vdpa.dev);
-		KUNIT_FAIL_AND_ABORT(test, "vdpa_net_device_alloc: %ld",
-				     PTR_ERR(vnd));
-	}
+	fp = fp_alloc(test, c, quirks, &limits, NULL);
+	if (IS_ERR(fp))
+		KUNIT_FAIL_AND_ABORT(test, "vdpa_net_alloc_device: %ld",
+				     PTR_ERR(fp));
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_device_action,
-							&vnd->vdpa.dev), 0);
-	return vnd;
+							&fp->vnd.vdpa.dev), 0);
+	KUNIT_ASSERT_EQ(test, vdpa_net_device_ready(&fp->vnd), 0);
+	return &fp->vnd;
 }
 
 static struct fake_parent *vnd_fp(struct vdpa_net_device *vnd)
 {
-	return to_fp(vnd->parent);
+	return container_of(vnd, struct fake_parent, vnd);
 }
 
 static const struct vdpa_config_ops *vnd_ops(struct vdpa_net_device *vnd)
@@ -739,8 +744,8 @@ static const struct vdpa_config_ops *vnd_ops(struct vdpa_net_device *vnd)
 /* The IOTLB holds nothing: no address reaches memory through it. */
 static bool iotlb_is_empty(struct vdpa_net_device *vnd, unsigned int asid)
 {
-	return !vhost_iotlb_itree_first(&vnd->iotlb[asid], 0, ULLONG_MAX) &&
-	       !vnd->iotlb[asid].nmaps;
+	return !vhost_iotlb_itree_first(&vnd->net->iotlb[asid], 0, ULLONG_MAX) &&
+	       !vnd->net->iotlb[asid].nmaps;
 }
 
 struct map_range {
@@ -825,65 +830,40 @@ static void vnd_test_alloc(struct kunit *test)
 {
 	static const struct vnd_cfg c = { .pairs = 1, .ngroups = 1, .nas = 1 };
 	struct net_ctrl_limits limits;
-	struct vdpa_net_device *vnd;
 	struct fake_parent *fp;
 	bool *released;
-	unsigned int refs;
 
 	released = kunit_kzalloc(test, sizeof(*released), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, released);
 	fp_limits(&limits, 1);
 
-	/* A parent behind the platform IOMMU is refused; it keeps its ref. */
-	fp = fp_new(test, &c, Q_NO_MAPS);
-	refs = kref_read(&fp->vdpa.dev.kobj.kref);
-	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL,
-				    NULL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vnd), -EOPNOTSUPP);
-	KUNIT_EXPECT_EQ(test, kref_read(&fp->vdpa.dev.kobj.kref), refs);
-	KUNIT_EXPECT_NULL(test, dev_get_drvdata(&fp->vdpa.dev));
-	fp->released = released;
-	put_device(&fp->vdpa.dev);
-	KUNIT_EXPECT_TRUE(test, *released);
-
-	/*
-	 * A parent with map ops of its own (VDUSE): its tokens would reach
-	 * the CVQ's mappings.  Refused; it keeps its ref.
-	 */
-	*released = false;
-	fp = fp_new(test, &c, 0);
-	fp->vdpa.map = &fp_map_ops;
-	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL,
-				    NULL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vnd), -EOPNOTSUPP);
-	KUNIT_EXPECT_EQ(test, kref_read(&fp->vdpa.dev.kobj.kref), refs);
-	fp->released = released;
-	put_device(&fp->vdpa.dev);
-	KUNIT_EXPECT_TRUE(test, *released);
+	/* A parent behind the platform IOMMU is refused. */
+	fp = fp_alloc(test, &c, Q_NO_MAPS, &limits, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(fp), -EOPNOTSUPP);
 
 	/* No queue pair. */
-	*released = false;
-	fp = fp_new(test, &c, 0);
 	limits.max_vq_pairs = 0;
-	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL,
-				    NULL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vnd), -EINVAL);
-	KUNIT_EXPECT_EQ(test, kref_read(&fp->vdpa.dev.kobj.kref), refs);
-	put_device(&fp->vdpa.dev);
+	fp = fp_alloc(test, &c, 0, &limits, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(fp), -EINVAL);
 
-	/* The frontend takes the parent's reference and drops it at release. */
-	fp = fp_new(test, &c, 0);
-	fp->released = released;
+	/*
+	 * One device: the parent's struct, with the frontend's ops over the
+	 * parent's, one more group and address space, and no driver data
+	 * taken.  Its release is the parent's release too.
+	 */
 	limits.max_vq_pairs = 1;
-	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL,
-				    NULL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vnd);
-	KUNIT_EXPECT_PTR_EQ(test, vnd->parent, &fp->vdpa);
-	KUNIT_EXPECT_PTR_EQ(test, vdpa_net_parent(&vnd->vdpa), &fp->vdpa);
-	KUNIT_EXPECT_PTR_EQ(test, dev_get_drvdata(&fp->vdpa.dev), (void *)vnd);
-	KUNIT_EXPECT_EQ(test, kref_read(&fp->vdpa.dev.kobj.kref), refs);
+	fp = fp_alloc(test, &c, 0, &limits, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp);
+	fp->released = released;
+	KUNIT_EXPECT_NOT_NULL(test, fp->vnd.net);
+	KUNIT_EXPECT_PTR_EQ(test, fp->vnd.net->vdev, &fp->vnd.vdpa);
+	KUNIT_EXPECT_PTR_NE(test, fp->vnd.vdpa.config, &fp_dma_ops);
+	KUNIT_EXPECT_EQ(test, fp->vnd.vdpa.ngroups, 2);
+	KUNIT_EXPECT_EQ(test, fp->vnd.vdpa.nas, 2);
+	KUNIT_EXPECT_NULL(test, dev_get_drvdata(&fp->vnd.vdpa.dev));
+	KUNIT_EXPECT_EQ(test, vdpa_net_device_ready(&fp->vnd), 0);
 	KUNIT_EXPECT_FALSE(test, *released);
-	put_device(&vnd->vdpa.dev);
+	put_device(&fp->vnd.vdpa.dev);
 	KUNIT_EXPECT_TRUE(test, *released);
 }
 
@@ -893,13 +873,30 @@ static void vnd_test_layout(struct kunit *test)
 	struct vdpa_net_device *vnd = vnd_new(test, c, 0);
 	const struct vdpa_config_ops *ops = vnd_ops(vnd);
 	struct vdpa_device *vdev = &vnd->vdpa;
+	struct virtio_net_config cfg;
+	u8 hi;
 	unsigned int asid;
 
 	/* One more group and address space; the parent's stay as they are. */
 	KUNIT_EXPECT_EQ(test, vdev->ngroups, c->ngroups + 1);
 	KUNIT_EXPECT_EQ(test, vdev->nas, c->nas + 1);
-	KUNIT_EXPECT_EQ(test, vnd->parent->ngroups, c->ngroups);
-	KUNIT_EXPECT_EQ(test, vnd->parent->nas, c->nas);
+	KUNIT_EXPECT_EQ(test, vnd->net->ngroups, c->ngroups);
+	KUNIT_EXPECT_EQ(test, vnd->net->nas, c->nas);
+
+	/* The config fields the CVQ depends on come from the limits. */
+	vnd_fp(vnd)->config.max_virtqueue_pairs =
+		(__force __virtio16)cpu_to_le16(99);
+	ops->get_config(vdev, 0, &cfg, sizeof(cfg));
+	KUNIT_EXPECT_EQ(test, le16_to_cpu((__force __le16)cfg.max_virtqueue_pairs),
+			c->pairs);
+	KUNIT_EXPECT_EQ(test, cfg.rss_max_key_size, 40);
+	KUNIT_EXPECT_EQ(test,
+			le16_to_cpu((__force __le16)cfg.rss_max_indirection_table_length),
+			128);
+	KUNIT_EXPECT_MEMEQ(test, cfg.mac, fp_mac, ETH_ALEN);
+	ops->get_config(vdev, offsetof(struct virtio_net_config,
+				       max_virtqueue_pairs) + 1, &hi, 1);
+	KUNIT_EXPECT_EQ(test, hi, c->pairs >> 8);
 	KUNIT_EXPECT_FALSE(test, vdev->use_va);
 
 	/* The ops follow the parent's way of taking maps. */
@@ -922,10 +919,10 @@ static void vnd_test_layout(struct kunit *test)
 	for (asid = 0; asid <= c->nas; asid++)
 		KUNIT_EXPECT_TRUE_MSG(test, iotlb_is_empty(vnd, asid), "AS %u",
 				      asid);
-	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, 0);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.asid, 0);
 
 	/* The state holds the MAC of the config space; nothing negotiated. */
-	KUNIT_EXPECT_MEMEQ(test, vnd->ctrl.nc.state.mac, fp_mac, ETH_ALEN);
+	KUNIT_EXPECT_MEMEQ(test, vnd->net->ctrl.nc.state.mac, fp_mac, ETH_ALEN);
 	KUNIT_EXPECT_EQ(test, ops->get_driver_features(vdev), 0);
 	KUNIT_EXPECT_EQ(test, ops->get_status(vdev), 0);
 	KUNIT_EXPECT_EQ(test, ops->get_device_id(vdev), VIRTIO_ID_NET);
@@ -937,24 +934,14 @@ static void vnd_test_layout(struct kunit *test)
 static void vnd_test_dma_dev(struct kunit *test)
 {
 	static const struct vnd_cfg c = { .pairs = 4, .ngroups = 2, .nas = 2 };
-	struct net_ctrl_limits limits;
 	struct vdpa_net_device *vnd;
-	struct fake_parent *fp;
 	struct device *hw;
 	u64 features;
 
 	hw = kunit_device_register(test, "vdpa-net-kunit-hw");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hw);
-	fp = fp_new(test, &c, 0);
-	fp->vdpa.vmap.dma_dev = hw;
-	fp_limits(&limits, c.pairs);
-	vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits, NULL,
-				    NULL);
-	if (IS_ERR(vnd))
-		put_device(&fp->vdpa.dev);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vnd);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_device_action,
-							&vnd->vdpa.dev), 0);
+	vnd = vnd_new(test, &c, 0);
+	vnd->vdpa.vmap.dma_dev = hw;
 
 	KUNIT_EXPECT_PTR_EQ(test, vnd->vdpa.vmap.dma_dev, hw);
 	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_map(&vnd->vdpa, 0).dma_dev,
@@ -1103,7 +1090,7 @@ static void vnd_test_ops(struct kunit *test)
 
 	vnd = vnd_new(test, &c, oc->quirks);
 	ops = vnd_ops(vnd);
-	pops = vnd->parent->config;
+	pops = vnd->net->parent_ops;
 	for (i = 0; i < ARRAY_SIZE(op_rules); i++) {
 		const struct op_rule_entry *r = &op_rules[i];
 		bool parents = op_present(pops, r->off);
@@ -1229,12 +1216,12 @@ static void vnd_test_vq_index(struct kunit *test)
 	}
 
 	/* The CVQ's settings stayed in the frontend. */
-	KUNIT_EXPECT_EQ(test, vnd->cvq.cfg.desc_addr, 0x1000);
-	KUNIT_EXPECT_EQ(test, vnd->cvq.cfg.driver_addr, 0x2000);
-	KUNIT_EXPECT_EQ(test, vnd->cvq.cfg.device_addr, 0x3000);
-	KUNIT_EXPECT_EQ(test, vnd->cvq.cfg.num, 64);
-	KUNIT_EXPECT_TRUE(test, vnd->cvq.cfg.ready);
-	KUNIT_EXPECT_EQ(test, vnd->cvq.vring.last_avail_idx, 5);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.cfg.desc_addr, 0x1000);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.cfg.driver_addr, 0x2000);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.cfg.device_addr, 0x3000);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.cfg.num, 64);
+	KUNIT_EXPECT_TRUE(test, vnd->net->cvq.cfg.ready);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.vring.last_avail_idx, 5);
 
 	/* Groups: the parent's for its queues, the extra one for the CVQ. */
 	for (idx = 0; idx < nparent; idx++) {
@@ -1263,7 +1250,7 @@ static void vnd_test_vq_index(struct kunit *test)
 	/* Not ready: the CVQ keeps its index for get_vq_state. */
 	ops->set_vq_ready(vdev, c->cvq, false);
 	KUNIT_EXPECT_FALSE(test, ops->get_vq_ready(vdev, c->cvq));
-	KUNIT_EXPECT_EQ(test, vnd->cvq.cfg.avail_index, 5);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.cfg.avail_index, 5);
 	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
 }
 
@@ -1304,9 +1291,9 @@ static void vnd_test_group_asid(struct kunit *test)
 	for (asid = 0; asid <= own; asid++) {
 		KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, cvq_group,
 							  asid), 0);
-		KUNIT_EXPECT_EQ(test, vnd->cvq.asid, asid);
-		KUNIT_EXPECT_PTR_EQ(test, vnd->cvq.vring.iotlb,
-				    &vnd->iotlb[asid]);
+		KUNIT_EXPECT_EQ(test, vnd->net->cvq.asid, asid);
+		KUNIT_EXPECT_PTR_EQ(test, vnd->net->cvq.vring.iotlb,
+				    &vnd->net->iotlb[asid]);
 	}
 	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_GROUP_ASID], 0);
 
@@ -1321,7 +1308,7 @@ static void vnd_test_group_asid(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, fp->asid, asid);
 		}
 	}
-	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, own);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.asid, own);
 
 	/* A data group to the frontend's own address space: refused. */
 	for (group = 0; group < c->ngroups; group++)
@@ -1335,11 +1322,11 @@ static void vnd_test_group_asid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, 0, own + 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, UINT_MAX, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_GROUP_ASID], n);
-	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, own);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.asid, own);
 
 	/* A reset puts the CVQ group back in address space 0. */
 	KUNIT_EXPECT_EQ(test, ops->reset(vdev), 0);
-	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, 0);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.asid, 0);
 }
 
 /* A parent without set_group_asid has every group in address space 0. */
@@ -1355,9 +1342,9 @@ static void vnd_test_group_asid_no_parent_op(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, 0, 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, 1, 2), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, 2, 1), 0);
-	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, 1);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.asid, 1);
 	KUNIT_EXPECT_EQ(test, ops->set_group_asid(vdev, 2, 2), 0);
-	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, 2);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.asid, 2);
 }
 
 /* ---- maps: routed per address space, mirrored ---- */
@@ -1386,7 +1373,7 @@ static void vnd_test_maps(struct kunit *test)
 
 		KUNIT_EXPECT_TRUE(test, iotlb_is_empty(vnd, asid));
 		KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, asid, map_a, 2), 0);
-		expect_iotlb(test, &vnd->iotlb[asid], map_a, 2);
+		expect_iotlb(test, &vnd->net->iotlb[asid], map_a, 2);
 		/* The parent got it for its own address spaces only. */
 		KUNIT_EXPECT_EQ_MSG(test, fp->calls[map_op],
 				    maps + (parent ? (c->batch ? 1 : 2) : 0),
@@ -1428,7 +1415,7 @@ static void vnd_test_maps(struct kunit *test)
 				KUNIT_EXPECT_EQ(test, fp->map_last, 0x2fff);
 			}
 		}
-		expect_iotlb(test, &vnd->iotlb[asid], &map_a[1], 1);
+		expect_iotlb(test, &vnd->net->iotlb[asid], &map_a[1], 1);
 		if (parent)
 			KUNIT_EXPECT_EQ(test, fp->map_asid, asid);
 
@@ -1464,7 +1451,7 @@ static void check_set_map_limit(struct kunit *test,
 {
 	const struct vdpa_config_ops *ops = vnd_ops(vnd);
 	struct fake_parent *fp = vnd_fp(vnd);
-	unsigned int limit = vnd->iotlb[0].limit, i, maps;
+	unsigned int limit = vnd->net->iotlb[0].limit, i, maps;
 	struct vhost_iotlb *big;
 	u64 iova;
 
@@ -1481,7 +1468,7 @@ static void check_set_map_limit(struct kunit *test,
 	KUNIT_EXPECT_EQ(test, ops->set_map(&vnd->vdpa, 0, big), 0);
 	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_MAP], maps + 1);
 	KUNIT_EXPECT_EQ(test, fp->map_entries, limit);
-	KUNIT_EXPECT_EQ(test, vnd->iotlb[0].nmaps, limit);
+	KUNIT_EXPECT_EQ(test, vnd->net->iotlb[0].nmaps, limit);
 
 	KUNIT_ASSERT_EQ(test, vhost_iotlb_add_range(big, 0x1000, 0x1fff, 0,
 						    VHOST_MAP_RW), 0);
@@ -1493,8 +1480,8 @@ static void check_set_map_limit(struct kunit *test,
 	KUNIT_EXPECT_EQ(test, ops->set_map(&vnd->vdpa, 0, big), 0);
 	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_MAP], maps + 2);
 	KUNIT_EXPECT_EQ(test, fp->map_entries, limit + 1);
-	KUNIT_EXPECT_EQ(test, vnd->iotlb[0].nmaps, limit);
-	KUNIT_EXPECT_NULL(test, vhost_iotlb_itree_first(&vnd->iotlb[0], 0x1000,
+	KUNIT_EXPECT_EQ(test, vnd->net->iotlb[0].nmaps, limit);
+	KUNIT_EXPECT_NULL(test, vhost_iotlb_itree_first(&vnd->net->iotlb[0], 0x1000,
 							0x1fff));
 	/* The frontend's own address space: refused, and nothing kept. */
 	KUNIT_EXPECT_EQ(test, ops->set_map(&vnd->vdpa, vnd->vdpa.nas - 1, big),
@@ -1519,7 +1506,7 @@ static void vnd_test_map_errors(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, iotlb_is_empty(vnd, 0));
 	/* The frontend's own address space does not depend on the parent. */
 	KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, own, map_a, 1), 0);
-	expect_iotlb(test, &vnd->iotlb[own], map_a, 1);
+	expect_iotlb(test, &vnd->net->iotlb[own], map_a, 1);
 	KUNIT_EXPECT_EQ(test, ops->reset_map(vdev, own), 0);
 	KUNIT_EXPECT_TRUE(test, iotlb_is_empty(vnd, own));
 
@@ -1527,7 +1514,7 @@ static void vnd_test_map_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, 0, map_a, 2), 0);
 	fp->fail = -EIO;
 	KUNIT_EXPECT_EQ(test, ops->reset_map(vdev, 0), -EIO);
-	expect_iotlb(test, &vnd->iotlb[0], map_a, 2);
+	expect_iotlb(test, &vnd->net->iotlb[0], map_a, 2);
 	/*
 	 * An unmap the parent fails: vhost-vdpa has dropped the range all
 	 * the same, and so must the mirror, or the CVQ would still reach
@@ -1539,27 +1526,27 @@ static void vnd_test_map_errors(struct kunit *test)
 	else
 		KUNIT_EXPECT_EQ(test, ops->dma_unmap(vdev, 0, 0x1000, 0x2000),
 				-EIO);
-	expect_iotlb(test, &vnd->iotlb[0], &map_a[1], 1);
+	expect_iotlb(test, &vnd->net->iotlb[0], &map_a[1], 1);
 	fp->fail = 0;
 	/* Map the range again: a set_map carries the whole map. */
 	KUNIT_EXPECT_EQ(test, vnd_map(test, vnd, 0, map_a, c->batch ? 2 : 1),
 			0);
-	expect_iotlb(test, &vnd->iotlb[0], map_a, 2);
+	expect_iotlb(test, &vnd->net->iotlb[0], map_a, 2);
 
 	if (c->batch) {
 		check_set_map_limit(test, vnd);
 		return;
 	}
 	/* The mirror is full: the parent's map is taken back. */
-	limit = vnd->iotlb[0].limit;
-	vnd->iotlb[0].limit = 2;
+	limit = vnd->net->iotlb[0].limit;
+	vnd->net->iotlb[0].limit = 2;
 	KUNIT_EXPECT_EQ(test, ops->dma_map(vdev, 0, 0x100000, 0x1000, 0x1000,
 					   VHOST_MAP_RW, NULL), -ENOSPC);
-	vnd->iotlb[0].limit = limit;
+	vnd->net->iotlb[0].limit = limit;
 	KUNIT_EXPECT_EQ(test, fp->calls[FP_DMA_UNMAP], 2);
 	KUNIT_EXPECT_EQ(test, fp->map_start, 0x100000);
 	KUNIT_EXPECT_EQ(test, fp->map_last, 0x100fff);
-	expect_iotlb(test, &vnd->iotlb[0], map_a, 2);
+	expect_iotlb(test, &vnd->net->iotlb[0], map_a, 2);
 }
 
 static const struct vnd_cfg map_err_cfgs[] = {
@@ -1584,7 +1571,7 @@ static void vnd_test_maps_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ops->compat_reset(vdev, 0), 0);
 	KUNIT_EXPECT_EQ(test, fp->reset_flags, 0);
 	for (asid = 0; asid <= c->nas; asid++)
-		expect_iotlb(test, &vnd->iotlb[asid], map_a, 2);
+		expect_iotlb(test, &vnd->net->iotlb[asid], map_a, 2);
 	KUNIT_EXPECT_EQ(test, ops->compat_reset(vdev, VDPA_RESET_F_CLEAN_MAP),
 			0);
 	KUNIT_EXPECT_EQ(test, fp->reset_flags, VDPA_RESET_F_CLEAN_MAP);
@@ -1683,7 +1670,7 @@ static void vnd_test_driver_features(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ops->get_driver_features(vdev), dev);
 	KUNIT_EXPECT_EQ(test, fp->driver_features, dev & ~CTRL_FEATURES);
 	KUNIT_EXPECT_EQ(test, fp->driver_features, DATA_FEATURES);
-	KUNIT_EXPECT_EQ(test, vnd->ctrl.nc.features, dev);
+	KUNIT_EXPECT_EQ(test, vnd->net->ctrl.nc.features, dev);
 
 	/* A subset goes through as it is, minus the control bits. */
 	KUNIT_EXPECT_EQ(test, ops->set_driver_features(vdev, VF(VERSION_1) |
@@ -1756,15 +1743,15 @@ static void vnd_test_status_reset(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, ops->get_status(vdev), 0);
 	KUNIT_EXPECT_EQ(test, ops->get_driver_features(vdev), 0);
-	KUNIT_EXPECT_FALSE(test, vnd->cvq.cfg.ready);
-	KUNIT_EXPECT_EQ(test, vnd->cvq.cfg.num, 0);
-	KUNIT_EXPECT_EQ(test, vnd->cvq.cfg.desc_addr, 0);
-	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, 0);
+	KUNIT_EXPECT_FALSE(test, vnd->net->cvq.cfg.ready);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.cfg.num, 0);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.cfg.desc_addr, 0);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.asid, 0);
 	/* Until FEATURES_OK, 2 and 2N both answer as the CVQ's group. */
 	KUNIT_EXPECT_EQ(test, ops->get_vq_group(vdev, 2), 2);
 	KUNIT_EXPECT_EQ(test, ops->get_vq_group(vdev, 8), 2);
 	/* The MAC is the config space's again. */
-	KUNIT_EXPECT_MEMEQ(test, vnd->ctrl.nc.state.mac, mac_b, ETH_ALEN);
+	KUNIT_EXPECT_MEMEQ(test, vnd->net->ctrl.nc.state.mac, mac_b, ETH_ALEN);
 
 	KUNIT_EXPECT_EQ(test, ops->compat_reset(vdev, VDPA_RESET_F_CLEAN_MAP),
 			0);
@@ -1786,20 +1773,20 @@ static void vnd_test_suspend_resume(struct kunit *test)
 
 	fp->fail = -EBUSY;
 	KUNIT_EXPECT_EQ(test, ops->suspend(vdev), -EBUSY);
-	KUNIT_EXPECT_FALSE(test, vnd->suspended);
+	KUNIT_EXPECT_FALSE(test, vnd->net->suspended);
 	fp->fail = 0;
 	KUNIT_EXPECT_EQ(test, ops->suspend(vdev), 0);
-	KUNIT_EXPECT_TRUE(test, vnd->suspended);
+	KUNIT_EXPECT_TRUE(test, vnd->net->suspended);
 	KUNIT_EXPECT_EQ(test, fp->calls[FP_SUSPEND], 2);
 	KUNIT_EXPECT_EQ(test, ops->resume(vdev), 0);
-	KUNIT_EXPECT_FALSE(test, vnd->suspended);
+	KUNIT_EXPECT_FALSE(test, vnd->net->suspended);
 	KUNIT_EXPECT_EQ(test, fp->calls[FP_RESUME], 1);
 	/* Nothing negotiated: nothing to replay. */
 	KUNIT_EXPECT_EQ(test, fp->calls[FP_MAC_ADDR_SET], 0);
 	/* A reset resumes too. */
 	KUNIT_EXPECT_EQ(test, ops->suspend(vdev), 0);
 	KUNIT_EXPECT_EQ(test, ops->reset(vdev), 0);
-	KUNIT_EXPECT_FALSE(test, vnd->suspended);
+	KUNIT_EXPECT_FALSE(test, vnd->net->suspended);
 }
 
 /* ---- end to end, through a control virtqueue in kernel memory ---- */
@@ -1966,7 +1953,7 @@ static u16 cvq_start(struct kunit *test, struct vdpa_net_device *vnd,
 							  asid), 0);
 		break;
 	}
-	KUNIT_EXPECT_EQ(test, vnd->cvq.asid, asid);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.asid, asid);
 	ops->set_vq_num(vdev, cvq, RING_NUM);
 	KUNIT_ASSERT_EQ(test, ops->set_vq_address(vdev, cvq,
 						  drv_addr(r, r->vr.desc),
@@ -2044,7 +2031,7 @@ static void vnd_test_cvq_e2e(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, drv_used_len(r, 0), 1);
 	KUNIT_EXPECT_EQ(test, fp->calls[FP_MAC_ADDR_SET], 1);
 	KUNIT_EXPECT_MEMEQ(test, fp->mac, &cmd_mac1[2], ETH_ALEN);
-	KUNIT_EXPECT_MEMEQ(test, vnd->ctrl.nc.state.mac, &cmd_mac1[2],
+	KUNIT_EXPECT_MEMEQ(test, vnd->net->ctrl.nc.state.mac, &cmd_mac1[2],
 			   ETH_ALEN);
 	KUNIT_EXPECT_GE(test, atomic_read(&r->cbs), 1);
 
@@ -2084,7 +2071,7 @@ static void vnd_test_cvq_e2e(struct kunit *test)
 	/* The receive filter follows: the new MAC is ours. */
 	memcpy(frame, &cmd_mac2[2], ETH_ALEN);
 	frame[12] = 0x08;
-	KUNIT_EXPECT_TRUE(test, vdpa_net_rx_accept(&fp->vdpa, frame,
+	KUNIT_EXPECT_TRUE(test, vdpa_net_rx_accept(&fp->vnd, frame,
 						   sizeof(frame)));
 
 	/* After a reset the CVQ is gone until it is set up again. */
@@ -2236,15 +2223,15 @@ static void vnd_test_routing_before_features_ok(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, !!(fp->ready & BIT_ULL(2)), mq);
 	KUNIT_EXPECT_EQ(test, ops->get_vq_ready(vdev, cvq), !mq);
 	/* The CVQ has what was set on its index. */
-	KUNIT_EXPECT_PTR_EQ(test, vnd->cvq.cfg.cb.private, (void *)&cbs[cvq]);
-	KUNIT_EXPECT_EQ(test, vnd->cvq.cfg.desc_addr, 0x1000 * (cvq + 1));
-	KUNIT_EXPECT_EQ(test, vnd->cvq.cfg.num, 64);
+	KUNIT_EXPECT_PTR_EQ(test, vnd->net->cvq.cfg.cb.private, (void *)&cbs[cvq]);
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.cfg.desc_addr, 0x1000 * (cvq + 1));
+	KUNIT_EXPECT_EQ(test, vnd->net->cvq.cfg.num, 64);
 	KUNIT_EXPECT_EQ(test, ops->get_vq_group(vdev, cvq), 1);
 
 	/* From FEATURES_OK on, the index is settled. */
 	ops->set_vq_cb(vdev, 2, &cbs[0]);
 	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_VQ_CB], 5);
-	KUNIT_EXPECT_PTR_EQ(test, vnd->cvq.cfg.cb.private,
+	KUNIT_EXPECT_PTR_EQ(test, vnd->net->cvq.cfg.cb.private,
 			    (void *)(mq ? &cbs[4] : &cbs[0]));
 	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
 }
@@ -2315,9 +2302,9 @@ static void vnd_test_cvq_filter_before_ack(struct kunit *test)
 	drv_post(r, cmd_pairs2, sizeof(cmd_pairs2));
 	ops->kick_vq(&vnd->vdpa, cvq);
 	KUNIT_ASSERT_TRUE(test, drv_wait_used(r, 1));
-	spin_lock_irqsave(&vnd->filter_lock, flags);
-	ether_addr_copy(mac, vnd->filter.state.mac);
-	spin_unlock_irqrestore(&vnd->filter_lock, flags);
+	spin_lock_irqsave(&vnd->net->filter_lock, flags);
+	ether_addr_copy(mac, vnd->net->filter.state.mac);
+	spin_unlock_irqrestore(&vnd->net->filter_lock, flags);
 	KUNIT_EXPECT_MEMEQ(test, mac, &cmd_mac1[2], ETH_ALEN);
 	KUNIT_ASSERT_TRUE(test, drv_wait_used(r, 2));
 }
@@ -2344,25 +2331,22 @@ static void vnd_test_provisioned_features(struct kunit *test)
 		{ DATA_FEATURES | F(MQ), DATA_FEATURES },
 	};
 	struct net_ctrl_limits limits;
-	struct vdpa_net_device *vnd;
+	struct vdpa_device *vdev;
 	struct fake_parent *fp;
 	unsigned int i;
 
 	fp_limits(&limits, c.pairs);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		fp = fp_new(test, &c, 0);
+		cfg.device_features = cases[i].mask;
+		fp = fp_alloc(test, &c, 0, &limits, &cfg);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp);
 		/* The parent applies the mask to its own features. */
 		fp->features = FP_FEATURES & cases[i].mask;
-		cfg.device_features = cases[i].mask;
-		vnd = vdpa_net_device_alloc(&fp->vdpa, &fp_ctrl_ops, &limits,
-					    &cfg, NULL);
-		if (IS_ERR(vnd))
-			put_device(&fp->vdpa.dev);
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vnd);
-		KUNIT_EXPECT_EQ_MSG(test,
-				    vnd->vdpa.config->get_device_features(&vnd->vdpa),
+		vdev = &fp->vnd.vdpa;
+		KUNIT_EXPECT_EQ(test, vdpa_net_device_ready(&fp->vnd), 0);
+		KUNIT_EXPECT_EQ_MSG(test, vdev->config->get_device_features(vdev),
 				    cases[i].want, "mask %#llx", cases[i].mask);
-		put_device(&vnd->vdpa.dev);
+		put_device(&vdev->dev);
 	}
 }
 
@@ -2457,3 +2441,4 @@ kunit_test_suite(vdpa_net_device_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for vdpa_net_device");
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

@@ -3,136 +3,89 @@
  * vdpa_net_device: a vDPA frontend that adds an emulated control
  * virtqueue to a virtio-net parent that has none.
  *
- * The parent allocates and sets up an ordinary vdpa_device for its data
- * virtqueues (never registered), then hands it to vdpa_net_device_alloc()
- * with its control command callbacks (struct net_ctrl_ops) and limits.
- * The frontend keeps the parent device's driver data (dev_get_drvdata()
- * of the parent's struct device): the parent must not use it.
- * The frontend registers a vdpa_device of its own on the vdpa bus: it has
- * one more virtqueue (the control virtqueue, at the index the spec gives
- * it), one more virtqueue group holding that queue alone and one more
- * address space.  It handles every op that concerns the control
- * virtqueue, its group, its address space and its DMA, and forwards the
- * rest to the parent, which never sees a control virtqueue, a control
- * feature bit or the extra address space.
+ * The parent embeds a struct vdpa_net_device in its own device struct,
+ * where it would embed a struct vdpa_device, and allocates it with
+ * vdpa_net_alloc_device() instead of vdpa_alloc_device(), with its
+ * control command callbacks (struct net_ctrl_ops) and limits.  There is
+ * one vdpa_device: the parent's ops are called with it, for the data
+ * virtqueues, their groups and address spaces, and the frontend installs
+ * its own ops over them, with one more virtqueue (the control virtqueue,
+ * at the index the spec gives it), one more virtqueue group holding that
+ * queue alone and one more address space.  The parent never sees a
+ * control virtqueue, a control feature bit or the extra group and
+ * address space.  See Documentation/driver-api/vdpa-net.rst.
  */
 #ifndef _LINUX_VDPA_NET_H
 #define _LINUX_VDPA_NET_H
 
-#include <linux/workqueue.h>
-#include <linux/mutex.h>
 #include <linux/net_ctrl_vringh.h>
-#include <linux/spinlock.h>
 #include <linux/vdpa.h>
-#include <linux/vhost_iotlb.h>
-#include <linux/vringh.h>
 
-/**
- * struct vdpa_net_vq - what the driver set on a virtqueue index
- * @desc_addr: descriptor area address
- * @driver_addr: driver area address
- * @device_addr: device area address
- * @num: queue size
- * @avail_index: next available index, as set by set_vq_state
- * @ready: the driver enabled the queue
- * @cb: the driver's used buffer notification
- */
-struct vdpa_net_vq {
-	u64 desc_addr;
-	u64 driver_addr;
-	u64 device_addr;
-	u32 num;
-	u16 avail_index;
-	bool ready;
-	struct vdpa_callback cb;
-};
-
-/**
- * struct vdpa_net_cvq - the emulated control virtqueue
- * @vring: the ring, through vringh
- * @cfg: what the driver set on it
- * @live: @vring is set up from @cfg (enabled, index settled)
- * @asid: the address space the control virtqueue group is attached to
- */
-struct vdpa_net_cvq {
-	struct vringh vring;
-	struct vdpa_net_vq cfg;
-	bool live;
-	unsigned int asid;
-};
+struct vdpa_net;
 
 /**
  * struct vdpa_net_device - a virtio-net vDPA device with an emulated CVQ
- * @vdpa: the device registered on the vdpa bus
- * @parent: the parent's device, which has the data virtqueues
- * @parent_ops: the parent's config ops
- * @ops: this device's config ops, built from the parent's
- * @ctrl_ops: the parent's control command callbacks
- * @ctrl: the control virtqueue library context (state and counters)
- * @cvq: the control virtqueue
- * @low: what was set on virtqueue 2 before FEATURES_OK, for a multiqueue
- *	parent: it becomes the control virtqueue's if MQ and RSS are not
- *	negotiated
- * @routed: FEATURES_OK was set: the control virtqueue index is settled
- * @cvq_may_move: the device has several queue pairs and offers MQ or RSS:
- *	the control virtqueue index depends on the features
- * @provisioned: the features "vdpa dev add ... device_features" allows
- * @iotlb: one IOTLB per address space: the mirrors of the parent's
- *	address spaces, then the control virtqueue's own
- * @pt_iotlb: the identity map a kernel driver's CVQ is read through
- * @kernel_map: a kernel driver asked for the CVQ's mapping token (see
- *	vnd_cvq_iotlb() in vdpa_net.c)
- * @iotlb_lock: protects @iotlb against the control virtqueue's reads
- * @lock: serializes the control virtqueue against reset, status, map and
- *	address space changes
- * @work: runs the control virtqueue, on the frontend's workqueue
- * @filter: a copy of @ctrl's state published for net_ctrl_rx_accept()
- * @filter_lock: protects @filter
- * @config_cb: the driver's config change notification
- * @mm: the address space bound with bind_mm() (use_va parents)
- * @features: the negotiated features, control features included
- * @status: the device status bits the frontend adds (NEEDS_RESET)
- * @suspended: the device is suspended
+ * @vdpa: the vDPA device: the parent's, registered on the vdpa bus
+ * @net: the frontend's state; parents do not touch it
  */
 struct vdpa_net_device {
 	struct vdpa_device vdpa;
-	struct vdpa_device *parent;
-	const struct vdpa_config_ops *parent_ops;
-	struct vdpa_config_ops *ops;
-	const struct net_ctrl_ops *ctrl_ops;
-	struct net_ctrl_vringh ctrl;
-	struct vdpa_net_cvq cvq;
-	struct vdpa_net_vq low;
-	bool routed;
-	bool cvq_may_move;
-	u64 provisioned;
-	struct vhost_iotlb *iotlb;
-	struct vhost_iotlb pt_iotlb;
-	bool kernel_map;
-	spinlock_t iotlb_lock;	/* the IOTLBs, see above */
-	struct mutex lock;	/* the control virtqueue, see above */
-	struct work_struct work;
-	struct net_ctrl filter;
-	spinlock_t filter_lock;	/* @filter */
-	struct vdpa_callback config_cb;
-	struct mm_struct *mm;
-	u64 features;
-	u8 status;
-	bool suspended;
+	struct vdpa_net *net;
 };
 
-struct vdpa_net_device *
-vdpa_net_device_alloc(struct vdpa_device *parent,
-		      const struct net_ctrl_ops *ctrl_ops,
-		      const struct net_ctrl_limits *limits,
-		      const struct vdpa_dev_set_config *config, const char *name);
+struct vdpa_device *
+__vdpa_net_alloc_device(struct device *parent,
+			const struct vdpa_config_ops *config,
+			unsigned int ngroups, unsigned int nas, size_t size,
+			const char *name, bool use_va,
+			const struct net_ctrl_ops *ctrl_ops,
+			const struct net_ctrl_limits *limits,
+			const struct vdpa_dev_set_config *dev_config);
+
+/**
+ * vdpa_net_alloc_device - allocate a net parent's device, with a CVQ
+ * @dev_struct: the type of the parent structure
+ * @member: the name of struct vdpa_net_device within @dev_struct; it
+ *	must be its first member
+ * @parent: the parent device
+ * @config: the parent's config ops, for its data virtqueues only
+ * @ngroups: the parent's virtqueue groups
+ * @nas: the parent's address spaces
+ * @name: name of the vdpa device
+ * @use_va: the parent uses virtual addresses
+ * @ctrl_ops: the parent's control command callbacks, called with the
+ *	device's struct vdpa_device as their priv argument
+ * @limits: what the parent can hold; max_vq_pairs is its number of data
+ *	virtqueue pairs, at least 1
+ * @dev_config: the attributes the device is added with (the dev_add()
+ *	argument), or NULL
+ *
+ * As vdpa_alloc_device(), with the frontend's ops over @config: the
+ * device has one more virtqueue group and address space than @ngroups
+ * and @nas.  The parent sets its device up, then registers it with
+ * _vdpa_net_register_device().  put_device() releases it, calling
+ * @config's free.
+ *
+ * Return: the parent structure, or an ERR_PTR(): -EOPNOTSUPP for @config
+ * without set_map and dma_map, -EINVAL for bad arguments, -ENOMEM.
+ */
+#define vdpa_net_alloc_device(dev_struct, member, parent, config, ngroups, \
+			      nas, name, use_va, ctrl_ops, limits,	   \
+			      dev_config)				   \
+	container_of((__vdpa_net_alloc_device((parent), (config), (ngroups), \
+					      (nas), sizeof(dev_struct) +	   \
+					      BUILD_BUG_ON_ZERO(offsetof(	   \
+					      dev_struct, member)), (name),	   \
+					      (use_va), (ctrl_ops), (limits),	   \
+					      (dev_config))),			   \
+		     dev_struct, member.vdpa)
+
 int _vdpa_net_register_device(struct vdpa_net_device *vnd);
-struct vdpa_device *vdpa_net_parent(struct vdpa_device *vdev);
 u64 vdpa_net_device_features(u64 parent_features,
 			     const struct net_ctrl_ops *ctrl_ops,
 			     const struct net_ctrl_limits *limits);
-void vdpa_net_set_mac(struct vdpa_device *vdev, const u8 *mac);
-bool vdpa_net_rx_accept(struct vdpa_device *parent, const void *frame,
+void vdpa_net_set_mac(struct vdpa_net_device *vnd, const u8 *mac);
+bool vdpa_net_rx_accept(struct vdpa_net_device *vnd, const void *frame,
 			size_t len);
 
 #endif /* _LINUX_VDPA_NET_H */
