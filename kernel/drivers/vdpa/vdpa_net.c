@@ -929,10 +929,10 @@ static void vnd_config_overlay(struct vdpa_net *vnd, unsigned int offset,
 	struct virtio_net_config c = {
 		.max_virtqueue_pairs = __cpu_to_virtio16(le, l->max_vq_pairs),
 		.rss_max_key_size = l->rss_max_key_size,
+		/* Only in modern devices: little endian. */
 		.rss_max_indirection_table_length =
-			__cpu_to_virtio16(le, l->rss_max_indirection_table_length),
-		.supported_hash_types =
-			__cpu_to_virtio32(le, l->supported_hash_types),
+			cpu_to_le16(l->rss_max_indirection_table_length),
+		.supported_hash_types = cpu_to_le32(l->supported_hash_types),
 	};
 	unsigned int i, lo, hi;
 
