@@ -924,8 +924,8 @@ static void vnd_config_overlay(struct vdpa_net *vnd, unsigned int offset,
 			       void *buf, unsigned int len)
 {
 	const struct net_ctrl_limits *l = &vnd->ctrl.nc.limits;
-	bool le = vnd->parent_ops->get_device_features(vnd->vdev) &
-		  BIT_ULL(VIRTIO_F_VERSION_1);
+	bool le = virtio_legacy_is_little_endian() ||
+		  (vnd->features & BIT_ULL(VIRTIO_F_VERSION_1));
 	struct virtio_net_config c = {
 		.max_virtqueue_pairs = __cpu_to_virtio16(le, l->max_vq_pairs),
 		.rss_max_key_size = l->rss_max_key_size,
@@ -1228,8 +1228,11 @@ static void vnd_free(struct vdpa_device *vdev)
 	}
 	vhost_iotlb_reset(&vnd->pt_iotlb);
 	net_ctrl_vringh_cleanup(&vnd->ctrl);
-	/* The CVQ no longer runs: the parent's turn. */
-	if (vnd->parent_ops->free)
+	/*
+	 * The CVQ no longer runs: the parent's turn, unless the allocation
+	 * failed before the parent had a device to free.
+	 */
+	if (vnd->parent_ops && vnd->parent_ops->free)
 		vnd->parent_ops->free(vdev);
 	/* The last use of the ops: the vdpa core only kfree()s the device. */
 	kfree(vnd);
@@ -1373,7 +1376,11 @@ __vdpa_net_alloc_device(struct device *parent,
 	unsigned int i;
 	int err;
 
-	if (!config || !limits || !limits->max_vq_pairs || !ngroups || !nas)
+	if (!config || !limits || !limits->max_vq_pairs || !ngroups || !nas ||
+	    size < sizeof(struct vdpa_net_device))
+		return ERR_PTR(-EINVAL);
+	/* __vdpa_alloc_device() checks the frontend's ops, not these. */
+	if (!!config->dma_map != !!config->dma_unmap)
 		return ERR_PTR(-EINVAL);
 	if (!config->dma_map && !config->set_map)
 		return ERR_PTR(-EOPNOTSUPP);
@@ -1498,23 +1505,33 @@ int _vdpa_net_register_device(struct vdpa_net_device *vnd)
 EXPORT_SYMBOL_GPL(_vdpa_net_register_device);
 
 /**
- * vdpa_net_set_mac - the management interface changed the device's MAC
+ * vdpa_net_set_mac - the management interface sets the device's MAC
  * @vnd_dev: the device
- * @mac: the new address, already in the parent's config space
+ * @mac: the new address
  *
- * For a management device's dev_set_attr() ("vdpa dev set ... mac"): the
- * receive filter takes the new address at once, not at the next reset.
+ * For a management device's dev_set_attr() ("vdpa dev set ... mac"):
+ * calls the parent's mac_addr_set callback, which updates its config
+ * space as for a MAC ADDR_SET command, and the receive filter takes the
+ * new address, both under the frontend's lock, so that no control
+ * command comes in between.  A parent without mac_addr_set updates its
+ * config space itself before calling this.
  *
  * Context: process context; takes the frontend's lock, which the control
  * callbacks run under: do not call it with a lock those callbacks take.
+ * Return: 0, or the callback's error (the filter is then unchanged).
  */
-void vdpa_net_set_mac(struct vdpa_net_device *vnd_dev, const u8 *mac)
+int vdpa_net_set_mac(struct vdpa_net_device *vnd_dev, const u8 *mac)
 {
 	struct vdpa_net *vnd = vnd_dev->net;
+	int err = 0;
 
 	mutex_lock(&vnd->lock);
-	net_ctrl_vringh_set_mac(&vnd->ctrl, mac);
+	if (vnd->ctrl_ops && vnd->ctrl_ops->mac_addr_set)
+		err = vnd->ctrl_ops->mac_addr_set(vnd->vdev, mac);
+	if (!err)
+		net_ctrl_vringh_set_mac(&vnd->ctrl, mac);
 	mutex_unlock(&vnd->lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(vdpa_net_set_mac);
 

@@ -21,6 +21,7 @@
 #include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vdpa.h>
 #include <linux/vdpa_net.h>
@@ -865,6 +866,64 @@ static void vnd_test_alloc(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, *released);
 	put_device(&fp->vnd.vdpa.dev);
 	KUNIT_EXPECT_TRUE(test, *released);
+}
+
+/*
+ * Every allocation __vdpa_net_alloc_device() makes may fail: each failure
+ * gives an error, frees what was allocated and never calls the parent's
+ * free (its struct was never set up).  With fail-nth, the n-th slab
+ * allocation of this task fails, for n = 1, 2, ... until none does.
+ */
+static void vnd_test_alloc_nomem(struct kunit *test)
+{
+#ifdef CONFIG_FAILSLAB
+	struct net_ctrl_limits limits;
+	struct vdpa_config_ops *ops;
+	struct fake_parent *fp;
+	unsigned int n, failed = 0;
+
+	fp_limits(&limits, 2);
+	ops = kunit_kzalloc(test, sizeof(*ops), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	*ops = fp_dma_ops;
+	for (n = 1; n < 64; n++) {
+		current->fail_nth = n;
+		fp = vdpa_net_alloc_device(struct fake_parent, vnd, NULL, ops,
+					   1, 1, NULL, false, &fp_ctrl_ops,
+					   &limits, NULL);
+		current->fail_nth = 0;
+		if (!IS_ERR(fp))
+			break;
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(fp), -ENOMEM,
+				    "allocation %u", n);
+		failed++;
+	}
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(fp), "fails with no injection");
+	put_device(&fp->vnd.vdpa.dev);
+	if (!failed)
+		kunit_skip(test, "no allocation failed (failslab/ignore-gfp-wait)");
+	kunit_info(test, "%u allocation failures handled", failed);
+#else
+	kunit_skip(test, "needs CONFIG_FAILSLAB");
+#endif
+}
+
+/*
+ * "vdpa dev set ... mac": the parent's config space (through its
+ * mac_addr_set callback) and the receive filter follow at once.
+ */
+static void vnd_test_set_mac(struct kunit *test)
+{
+	static const struct vnd_cfg c = { .pairs = 1, .ngroups = 1, .nas = 1 };
+	struct vdpa_net_device *vnd = vnd_new(test, &c, 0);
+	struct fake_parent *fp = vnd_fp(vnd);
+	static const u8 mac[ETH_ALEN] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+
+	KUNIT_EXPECT_EQ(test, vdpa_net_set_mac(vnd, mac), 0);
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_MAC_ADDR_SET], 1);
+	KUNIT_EXPECT_MEMEQ(test, fp->config.mac, mac, ETH_ALEN);
+	KUNIT_EXPECT_MEMEQ(test, vnd->net->filter.state.mac, mac, ETH_ALEN);
+	KUNIT_EXPECT_MEMEQ(test, vnd->net->ctrl.nc.state.mac, mac, ETH_ALEN);
 }
 
 static void vnd_test_layout(struct kunit *test)
@@ -2407,6 +2466,8 @@ KUNIT_ARRAY_PARAM(compat, compat_params, vnd_param_bool_desc);
 
 static struct kunit_case vdpa_net_device_cases[] = {
 	KUNIT_CASE(vnd_test_alloc),
+	KUNIT_CASE(vnd_test_alloc_nomem),
+	KUNIT_CASE(vnd_test_set_mac),
 	KUNIT_CASE_PARAM(vnd_test_layout, parent_cfg_gen_params),
 	KUNIT_CASE(vnd_test_dma_dev),
 	KUNIT_CASE_PARAM(vnd_test_ops, ops_case_gen_params),

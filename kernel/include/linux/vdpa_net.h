@@ -84,7 +84,7 @@ int _vdpa_net_register_device(struct vdpa_net_device *vnd);
 u64 vdpa_net_device_features(u64 parent_features,
 			     const struct net_ctrl_ops *ctrl_ops,
 			     const struct net_ctrl_limits *limits);
-void vdpa_net_set_mac(struct vdpa_net_device *vnd, const u8 *mac);
+int vdpa_net_set_mac(struct vdpa_net_device *vnd, const u8 *mac);
 bool vdpa_net_rx_accept(struct vdpa_net_device *vnd, const void *frame,
 			size_t len);
 
