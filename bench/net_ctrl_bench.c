@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * net_ctrl_bench: how much net_ctrl_vringh costs per control command over
+ * net_ctrl_bench: how much vdpa_net_ctrl costs per control command over
  * the bare vringh calls any emulated control virtqueue has to make.
  *
  * On load, builds a split virtqueue in kernel memory and feeds it the
@@ -14,7 +14,7 @@
  *
  * The burst goes through two device sides, alternately, @reps times:
  *
- *  - net_ctrl: net_ctrl_vringh_handle_cvq_kern() with callbacks that
+ *  - vdpa_net_ctrl: vdpa_net_ctrl_vringh_handle_cvq_kern() with callbacks that
  *    accept every command;
  *  - vringh:   the floor, vringh_getdesc_kern(), pull the readable bytes
  *    into a buffer, push a VIRTIO_NET_OK ack, vringh_complete_kern().
@@ -33,7 +33,7 @@
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/module.h>
-#include <linux/net_ctrl_vringh.h>
+#include <linux/vdpa_net_ctrl.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/unaligned.h>
@@ -69,7 +69,7 @@ MODULE_PARM_DESC(ring_num, "control virtqueue size, a power of 2 (default 256)")
 #define BENCH_SLOT	4		/* descriptors per chain, at most */
 #define BENCH_BUF_LEN	4096		/* floor's bounce buffer */
 
-static const struct net_ctrl_limits bench_limits = {
+static const struct vdpa_net_ctrl_limits bench_limits = {
 	.max_vq_pairs = BENCH_PAIRS,
 	.mac_table_entries = BENCH_MACS,
 	.rss_max_key_size = BENCH_KEY,
@@ -112,7 +112,7 @@ struct bench {
 
 	/* The device side. */
 	struct vringh vrh;
-	struct net_ctrl_vringh ctx;	/* net_ctrl */
+	struct vdpa_net_ctrl_vringh ctx;	/* vdpa_net_ctrl */
 	unsigned long calls;		/* callbacks made */
 	struct vringh_kiov riov;	/* floor */
 	struct vringh_kiov wiov;
@@ -136,8 +136,8 @@ static int bench_rx_mode(void *p, u8 cmd, bool on)
 	return bench_accept(p);
 }
 
-static int bench_table(void *p, const struct net_ctrl_mac_table *uc,
-		       const struct net_ctrl_mac_table *mc)
+static int bench_table(void *p, const struct vdpa_net_ctrl_mac_table *uc,
+		       const struct vdpa_net_ctrl_mac_table *mc)
 {
 	return bench_accept(p);
 }
@@ -157,7 +157,7 @@ static int bench_pairs(void *p, u16 pairs)
 	return bench_accept(p);
 }
 
-static int bench_rss(void *p, const struct net_ctrl_rss *rss)
+static int bench_rss(void *p, const struct vdpa_net_ctrl_rss *rss)
 {
 	return bench_accept(p);
 }
@@ -167,7 +167,7 @@ static int bench_offloads(void *p, u64 offloads)
 	return bench_accept(p);
 }
 
-static const struct net_ctrl_ops bench_ops = {
+static const struct vdpa_net_ctrl_ops bench_ops = {
 	.rx_mode_set = bench_rx_mode,
 	.mac_table_set = bench_table,
 	.mac_addr_set = bench_mac,
@@ -371,15 +371,15 @@ static int bench_burst(struct bench *b, bool lib, u64 *ns)
 
 	if (lib) {
 		/* As after a device reset and feature negotiation. */
-		net_ctrl_reset(&b->ctx.nc);
-		net_ctrl_set_features(&b->ctx.nc, BENCH_FEATURES);
+		vdpa_net_ctrl_vringh_reset(&b->ctx, NULL);
+		vdpa_net_ctrl_vringh_set_features(&b->ctx, BENCH_FEATURES);
 	}
 	for (first = 0; first < b->ncmds; first += n) {
 		n = min(b->nslots, b->ncmds - first);
 		bench_post(b, first, n);
 		t0 = ktime_get_ns();
 		if (lib)
-			done = net_ctrl_vringh_handle_cvq_kern(&b->ctx, &b->vrh,
+			done = vdpa_net_ctrl_vringh_handle_cvq_kern(&b->ctx, &b->vrh,
 							       &bench_ops, b,
 							       n);
 		else
@@ -398,9 +398,9 @@ static int bench_burst(struct bench *b, bool lib, u64 *ns)
 /* The library must have applied the whole burst. */
 static int bench_check_state(struct bench *b)
 {
-	const struct net_ctrl_state *st = &b->ctx.nc.state;
+	const struct vdpa_net_ctrl_state *st = &b->ctx.nc.state;
 
-	if (bitmap_weight(st->vlans, NET_CTRL_VLAN_N) != BENCH_VLANS ||
+	if (bitmap_weight(st->vlans, VDPA_NET_CTRL_VLAN_N) != BENCH_VLANS ||
 	    st->uc.count != BENCH_MACS || st->mc.count != BENCH_MACS ||
 	    !st->rss_enabled || st->vq_pairs != BENCH_PAIRS ||
 	    !(st->rx_mode & BIT(VIRTIO_NET_CTRL_RX_ALLMULTI))) {
@@ -511,7 +511,7 @@ static int __init net_ctrl_bench_init(void)
 		goto out_free;
 	vringh_kiov_init(&b->riov, b->rkvec, ARRAY_SIZE(b->rkvec));
 	vringh_kiov_init(&b->wiov, b->wkvec, ARRAY_SIZE(b->wkvec));
-	err = net_ctrl_vringh_init(&b->ctx, "net_ctrl_bench", &bench_limits,
+	err = vdpa_net_ctrl_vringh_init(&b->ctx, "net_ctrl_bench", &bench_limits,
 				   NULL);
 	if (err)
 		goto out_free;
@@ -521,7 +521,7 @@ static int __init net_ctrl_bench_init(void)
 	if (err)
 		pr_err("failed: %d\n", err);
 
-	net_ctrl_vringh_cleanup(&b->ctx);
+	vdpa_net_ctrl_vringh_cleanup(&b->ctx);
 out_free:
 	kfree(b->buf);
 	kfree(b->cmds);
@@ -540,4 +540,4 @@ module_init(net_ctrl_bench_init);
 module_exit(net_ctrl_bench_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Benchmark of net_ctrl_vringh against bare vringh");
+MODULE_DESCRIPTION("Benchmark of vdpa_net_ctrl against bare vringh");

@@ -5,7 +5,7 @@
 #
 #  (a) in-kernel: bench/net_ctrl_bench.c, an out-of-series module, runs a
 #      restore-shaped burst of control commands over a split virtqueue in
-#      kernel memory through net_ctrl_vringh and through bare vringh calls;
+#      kernel memory through vdpa_net_ctrl and through bare vringh calls;
 #  (b) end to end: guest/tools/mac_lat.c times SIOCSIFHWADDR on virtio_net
 #      over vdpasim_net (virtio_vdpa), on the patched and pristine kernels.
 #
@@ -54,7 +54,7 @@ ko=$modsrc/net_ctrl_bench.ko
 ./scripts/build-kernel.sh work/linux-base "$kbase"
 
 # One initramfs per kernel, each with its own modules; only the patched
-# one has the bench module (it needs net_ctrl_vringh).
+# one has the bench module (it needs vdpa_net_ctrl).
 BENCH_KO=$ko MODROOT=$kbench/modroot ./scripts/mkinitramfs.sh "$initrd"
 MODROOT=$kbase/modroot ./scripts/mkinitramfs.sh "$initrd_base"
 
@@ -129,9 +129,9 @@ boot() { channel "$1" | sed -n 's/^@@BOOT //p' | sort -u | tr '\n' ' ' | sed 's/
 	echo "#   over a split ring of $(get patched inkernel_ring_entries) in kernel memory," \
 	     "$(get patched inkernel_chains_per_batch) chains per batch; only the device side is timed;"
 	echo "#   *_ns_per_cmd: median of $(get patched inkernel_reps) bursts per path (*_best_*: fastest burst);"
-	echo "#   net_ctrl = net_ctrl_vringh_handle_cvq_kern() with accepting callbacks;" \
+	echo "#   vdpa_net_ctrl = vdpa_net_ctrl_vringh_handle_cvq_kern() with accepting callbacks;" \
 	     "vringh = bare getdesc/pull/push ack/complete (the floor);"
-	echo "#   inkernel_overhead_ratio = net_ctrl / vringh; per boot: $(perboot patched inkernel_overhead_ratio)"
+	echo "#   inkernel_overhead_ratio = vdpa_net_ctrl / vringh; per boot: $(perboot patched inkernel_overhead_ratio)"
 	echo "# {patched,base}_mac_set_*: SIOCSIFHWADDR -> virtio_net MAC ADDR_SET over the CVQ ->" \
 	     "vdpasim_net, n=$(get patched mac_set_n) per kernel after $warmup warm-up calls;" \
 	     "e2e_*_ratio = patched / base"

@@ -4,7 +4,7 @@
 # build-mlx5.sh SRC BUILD
 #
 # Object build of the mlx5 vDPA net driver and of drivers/vhost (vringh,
-# net_ctrl_vringh) from the tree SRC into the build directory BUILD, with
+# vdpa_net_ctrl) from the tree SRC into the build directory BUILD, with
 # ccache.  There is no ConnectX hardware here: this only proves that
 # mlx5_vnet compiles, without a warning, against the series.
 #
@@ -13,7 +13,7 @@
 # Every run recompiles the objects it checks (a ccache hit when nothing
 # changed), so that a warning is reported again until it is fixed.  The
 # build fails on any compiler warning in drivers/vdpa/mlx5/ or in the
-# net_ctrl_vringh sources and headers; CONFIG_WERROR is off so that a
+# vdpa_net_ctrl sources and headers; CONFIG_WERROR is off so that a
 # warning elsewhere (drivers/vhost/vhost.c, a header of another subsystem
 # with a newer compiler) is reported but does not fail the build.
 set -euo pipefail
@@ -32,8 +32,8 @@ mk() { make -s -C "$src" O="$build" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache g
 # x86-config.sh ran olddefconfig (the tree's Kconfig may have changed):
 # check on every run that the options mlx5_vnet needs survived.
 need=(MLX5_CORE VDPA VHOST_IOTLB VHOST_RING MLX5_VDPA_NET)
-if grep -rqs 'net_ctrl_vringh' "$src/drivers/vdpa/mlx5/"; then
-	need+=(NET_CTRL_VRINGH)
+if grep -rqs 'vdpa_net_ctrl' "$src/drivers/vdpa/mlx5/"; then
+	need+=(VDPA_NET_CTRL)
 fi
 missing=0
 for o in "${need[@]}"; do
@@ -44,7 +44,7 @@ done
 
 # Recompile the checked objects on every run (see above).
 find "$build/drivers/vdpa/mlx5" -name '*.o' -delete 2>/dev/null || true
-rm -f "$build"/drivers/vhost/net_ctrl*.o "$build"/drivers/vhost/vringh.o
+rm -f "$build"/drivers/vhost/vdpa_net_ctrl*.o "$build"/drivers/vhost/vringh.o
 
 echo ">>> building drivers/vdpa/mlx5/ and drivers/vhost/ in $build (-j$jobs, ccache)"
 start=$(date +%s)
@@ -63,7 +63,7 @@ done
 # A diagnostic counts when its own location, or the file/function context
 # gcc printed right before it ("In file included from", "In function"), is
 # one of the checked sources.
-checked='(drivers/vdpa/mlx5/|drivers/vhost/net_ctrl|include/linux/net_ctrl_vringh\.h|include/trace/events/net_ctrl\.h)'
+checked='(drivers/vdpa/mlx5/|drivers/vhost/vdpa_net_ctrl|include/linux/vdpa_net_ctrl\.h|include/trace/events/vdpa_net_ctrl\.h)'
 bad=$(awk -v re="$checked" '
 	/^In file included from |^ +from |: In (static )?function |: At top level:|: In member function / {
 		ctx = ctx " " $0; next

@@ -4,7 +4,7 @@
 # check.sh: everything `make check` runs.  Each result is one PASS/FAIL
 # line; the last line is "N passed, N failed"; exit status 1 on a failure.
 #
-#   host unit tests and the fuzzer of the functional core (tools/net_ctrl)
+#   host unit tests and the fuzzer of the functional core (tools/vdpa_net_ctrl)
 #   the kernel build (base + series), and the mlx5_vnet object build
 #   KUnit suites in the guest, parsed as KTAP
 #   the guest e2e suite on virtio_vdpa
@@ -42,9 +42,9 @@ step "dependencies and tree"
 ./scripts/tree.sh apply || { ko tree "the series does not apply"; finish; }
 ok tree "series applies to the pristine base"
 
-if [ -f tools/net_ctrl/Makefile ]; then
+if [ -f tools/vdpa_net_ctrl/Makefile ]; then
 	step "host unit tests of the functional core"
-	make -s -C tools/net_ctrl test KSRC="$work/linux" >"$log/host-unit.log" 2>&1
+	make -s -C tools/vdpa_net_ctrl test KSRC="$work/linux" >"$log/host-unit.log" 2>&1
 	rc=$?
 	grep -E '^(ok|not ok) ' "$log/host-unit.log" | sed 's/^/    /' | grep '^    not ok' || true
 	np=$(grep -c '^ok ' "$log/host-unit.log"); nf=$(grep -c '^not ok ' "$log/host-unit.log")
@@ -53,7 +53,7 @@ if [ -f tools/net_ctrl/Makefile ]; then
 	fuzz_s=${FUZZ_SECONDS:-30}
 	[ "$full" = 1 ] && fuzz_s=${FUZZ_SECONDS:-120}
 	step "fuzzing the functional core (${fuzz_s}s)"
-	if make -s -C tools/net_ctrl fuzz KSRC="$work/linux" FUZZ_SECONDS="$fuzz_s" >"$log/fuzz.log" 2>&1; then
+	if make -s -C tools/vdpa_net_ctrl fuzz KSRC="$work/linux" FUZZ_SECONDS="$fuzz_s" >"$log/fuzz.log" 2>&1; then
 		ok "fuzz ($(grep -o 'Done [0-9]* runs' "$log/fuzz.log" | tail -n 1))"
 	else
 		tail -n 30 "$log/fuzz.log"; ko "fuzz (crash or build failure, see $log/fuzz.log)"

@@ -28,7 +28,7 @@ opts=(
 	-m KUNIT
 	-d WERROR
 )
-for o in NET_CTRL_VRINGH_KUNIT_TEST VDPA_NET_KUNIT_TEST; do
+for o in VDPA_NET_CTRL_KUNIT_TEST VDPA_NET_KUNIT_TEST; do
 	grep -rqx --include='Kconfig*' "config $o" "$src/drivers" && opts+=(-m "$o")
 done
 stamp=$build/x86-config.stamp

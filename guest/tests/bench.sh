@@ -6,7 +6,7 @@
 #
 #  1. In-kernel, on the patched kernel (only its initramfs has the
 #     module): load /lib/modules/net_ctrl_bench.ko, which
-#     runs a restore-shaped burst through net_ctrl_vringh and through bare
+#     runs a restore-shaped burst through vdpa_net_ctrl and through bare
 #     vringh calls and prints "net_ctrl_bench: key=value" lines.
 #  2. End to end: mac_lat on the virtio_net netdev of a vdpasim_net device
 #     bound to virtio_vdpa: SIOCSIFHWADDR round trips through the CVQ.

@@ -26,7 +26,7 @@ done
 for f in CTRL_VQ CTRL_RX CTRL_VLAN CTRL_MAC_ADDR CTRL_GUEST_OFFLOADS GUEST_ANNOUNCE; do
 	if has_feature $f; then pass "negotiated-$f"; else fail "negotiated-$f" "not negotiated"; fi
 done
-if [ -n "$(dbg_file)" ]; then pass debugfs-state; else fail debugfs-state "no /sys/kernel/debug/net_ctrl_vringh/*/state"; fi
+if [ -n "$(dbg_file)" ]; then pass debugfs-state; else fail debugfs-state "no /sys/kernel/debug/vdpa_net_ctrl/*/state"; fi
 
 # MAC address: config space and device state follow the driver.
 act mac-set ip link set $NETDEV address 02:11:22:33:44:55
@@ -82,7 +82,7 @@ sed 's/^link add link [^ ]* name \(v[0-9]*\).*/link del \1/' /tmp/vlan.batch >/t
 act vlan-4094-del ip -batch /tmp/vlan-del.batch
 case "$(st vlans)" in count=0|count=1) pass vlan-4094-del ;; *) fail vlan-4094-del "vlans [$(st vlans)]" ;; esac
 
-# Receive filter: the loopback datapath filters with net_ctrl_rx_accept().
+# Receive filter: the loopback datapath filters with vdpa_net_ctrl_rx_accept().
 # A frame to a foreign unicast MAC is dropped unless promiscuous.  Each
 # step sends 3 frames; the stack's own background frames (IPv6 MLD and
 # neighbour discovery) may add a few drops or receptions, never 3.
@@ -112,17 +112,17 @@ ip addr flush dev $NETDEV
 
 # The tracepoint reports every command with its ack.
 T=/sys/kernel/tracing
-if [ -d $T/events/net_ctrl/net_ctrl_cmd ]; then
+if [ -d $T/events/vdpa_net_ctrl/vdpa_net_ctrl_cmd ]; then
 	echo > $T/trace
-	echo 1 > $T/events/net_ctrl/net_ctrl_cmd/enable
+	echo 1 > $T/events/vdpa_net_ctrl/vdpa_net_ctrl_cmd/enable
 	ip link set $NETDEV allmulticast on; sleep 1
-	echo 0 > $T/events/net_ctrl/net_ctrl_cmd/enable
-	line=$(grep 'net_ctrl_cmd:.*class=0 cmd=1 ' $T/trace | tail -n 1)
-	report "tracepoint: ${line##*net_ctrl_cmd: }"
+	echo 0 > $T/events/vdpa_net_ctrl/vdpa_net_ctrl_cmd/enable
+	line=$(grep 'vdpa_net_ctrl_cmd:.*class=0 cmd=1 ' $T/trace | tail -n 1)
+	report "tracepoint: ${line##*vdpa_net_ctrl_cmd: }"
 	case "$line" in *ack=OK*) pass tracepoint ;; *) fail tracepoint "no class=0 cmd=1 ack=OK event" ;; esac
 	ip link set $NETDEV allmulticast off
 else
-	fail tracepoint "no net_ctrl:net_ctrl_cmd event"
+	fail tracepoint "no vdpa_net_ctrl:vdpa_net_ctrl_cmd event"
 fi
 
 # Guest offloads.

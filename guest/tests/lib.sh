@@ -14,9 +14,9 @@ ethtool() { /sbin/ethtool "$@"; }
 
 # The vDPA stack is modular (config/kernel.config): every module the
 # suites need, dependencies first.  The pristine kernel has no
-# net_ctrl_vringh or vdpa_net: what is not built is skipped.
-VDPA_MODS="vhost_iotlb vringh net_ctrl_vringh vdpa vdpa_net vdpa_sim vdpa_sim_net virtio_vdpa irqbypass vhost vhost_vdpa"
-KUNIT_MODS="net_ctrl_kunit vdpa_net_kunit"
+# vdpa_net_ctrl or vdpa_net: what is not built is skipped.
+VDPA_MODS="vhost_iotlb vringh vdpa_net_ctrl vdpa vdpa_net vdpa_sim vdpa_sim_net virtio_vdpa irqbypass vhost vhost_vdpa"
+KUNIT_MODS="vdpa_net_ctrl_kunit vdpa_net_kunit"
 
 # The KUnit error-path cases fail allocations on purpose (fail-nth): let
 # GFP_KERNEL allocations fail (failslab ignores them by default), and keep
@@ -60,9 +60,9 @@ expect() {
 	if out=$("$@" 2>&1); then pass "$n"; else fail "$n" "$(echo "$out" | tail -n 2 | tr '\n' ' ')"; fi
 }
 
-# The net_ctrl_vringh debugfs view of the device, if the kernel has one.
+# The vdpa_net_ctrl debugfs view of the device, if the kernel has one.
 dbg_file() {
-	for d in /sys/kernel/debug/net_ctrl_vringh/*; do
+	for d in /sys/kernel/debug/vdpa_net_ctrl/*; do
 		[ -f "$d/state" ] && { echo "$d"; return 0; }
 	done
 	return 1
@@ -91,7 +91,7 @@ dev_state_line() {
 	if [ -n "$DBG" ] || DBG=$(dbg_file); then
 		ds="rx_mode=[$(st rx_mode)] uc=[$(st uc)] mc=[$(st mc)] vlans=[$(st vlans)] pairs=$(st vq_pairs) offloads=$(st guest_offloads)"
 	else
-		ds="(no net_ctrl_vringh debugfs in this kernel)"
+		ds="(no vdpa_net_ctrl debugfs in this kernel)"
 	fi
 	echo "config: $cfg | cvq: ${ctl:-n/a} | state: $ds"
 }

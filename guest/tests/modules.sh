@@ -29,7 +29,7 @@ for m in $MODS; do
 		fail "modules/load-$m" "$out"
 	fi
 done
-[ -d /sys/kernel/debug/net_ctrl_vringh ] && pass modules/debugfs-root || fail modules/debugfs-root "no net_ctrl_vringh debugfs directory"
+[ -d /sys/kernel/debug/vdpa_net_ctrl ] && pass modules/debugfs-root || fail modules/debugfs-root "no vdpa_net_ctrl debugfs directory"
 
 # KUnit suites as modules: they run at load; the results are in the log.
 kp=$(modpath kunit)
@@ -90,7 +90,7 @@ else
 	fail modules/vhost-probe "no /dev/vhost-vdpa-*"
 fi
 teardown
-[ -d /sys/kernel/debug/net_ctrl_vringh/$DEV ] && fail modules/debugfs-dev-removed "left behind" || pass modules/debugfs-dev-removed
+[ -d /sys/kernel/debug/vdpa_net_ctrl/$DEV ] && fail modules/debugfs-dev-removed "left behind" || pass modules/debugfs-dev-removed
 
 # Scale: a NIC can create thousands of devices.  256 of them: the
 # frontend adds no thread per device (its work runs on one shared
@@ -120,7 +120,7 @@ for m in $loaded; do
 done
 left=$(for m in $MODS; do grep -q "^$m " /proc/modules && echo "$m"; done | tr '\n' ' ')
 [ -z "$left" ] && pass modules/all-unloaded || fail modules/all-unloaded "still loaded: $left"
-[ -d /sys/kernel/debug/net_ctrl_vringh ] && fail modules/debugfs-root-removed "left behind" || pass modules/debugfs-root-removed
+[ -d /sys/kernel/debug/vdpa_net_ctrl ] && fail modules/debugfs-root-removed "left behind" || pass modules/debugfs-root-removed
 
 # Give deferred releases (kobjects, RCU, workqueues) a moment, then read
 # the whole log.

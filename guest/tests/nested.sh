@@ -5,7 +5,7 @@
 # Debian's QEMU with -netdev vhost-vdpa.  L2's virtio_net driver sends the
 # control virtqueue commands (rx mode, MAC, VLAN, multicast) for the ip
 # commands L1 sends it on a serial line; after each one, L1 checks that
-# the device-side state (net_ctrl_vringh debugfs) follows.
+# the device-side state (vdpa_net_ctrl debugfs) follows.
 # Needs the initramfs of scripts/mkinitramfs-nested.sh.
 #
 # Kernel command line knobs (qemu-run.sh APPEND=...):
@@ -214,7 +214,7 @@ fi
 for svqpass in $(case $SVQ in both) echo off on ;; *) echo $SVQ ;; esac); do
 	case $svqpass in on) pfx=nested/svq opts=,x-svq=on ;; *) pfx=nested opts= ;; esac
 	if setup_vhost_vdpa $MAC; then pass $pfx/probe; else fail $pfx/probe "no /dev/vhost-vdpa-* for $DEV"; continue; fi
-	DBG=$(dbg_file) || { fail $pfx/debugfs "no net_ctrl_vringh debugfs"; teardown; continue; }
+	DBG=$(dbg_file) || { fail $pfx/debugfs "no vdpa_net_ctrl debugfs"; teardown; continue; }
 	report "$pfx: $DEV bound to vhost_vdpa as $VDEV; $(dev_state_line) mac=$(st mac)"
 	run_l2 $pfx "$opts"
 	teardown

@@ -74,4 +74,4 @@ report "after close: $(vdpa dev show $DEV 2>&1 | tr -s ' \n' ' ') | $(dev_state_
 
 teardown
 if vdpa dev show $DEV >/dev/null 2>&1; then fail vhost/teardown "$DEV still present"; else pass vhost/teardown; fi
-[ -d /sys/kernel/debug/net_ctrl_vringh/$DEV ] && fail vhost/teardown-debugfs "debugfs dir left behind" || pass vhost/teardown-debugfs
+[ -d /sys/kernel/debug/vdpa_net_ctrl/$DEV ] && fail vhost/teardown-debugfs "debugfs dir left behind" || pass vhost/teardown-debugfs

@@ -405,7 +405,7 @@ static void find_debugfs(struct dev *d)
 			 e->d_name, base);
 		if (stat(p, &sb) == 0) {
 			snprintf(d->dbg, sizeof(d->dbg),
-				 "/sys/kernel/debug/net_ctrl_vringh/%s",
+				 "/sys/kernel/debug/vdpa_net_ctrl/%s",
 				 e->d_name);
 			break;
 		}

@@ -33,7 +33,7 @@ MODULE_PARM_DESC(max_iotlb_entries,
 		 "Maximum number of entries per address space map (default: 2048)");
 
 /* Features that only mean something with a control virtqueue. */
-#define VDPA_NET_CTRL_FEATURES	(BIT_ULL(VIRTIO_NET_F_CTRL_VQ) |	\
+#define VND_CVQ_FEATURES	(BIT_ULL(VIRTIO_NET_F_CTRL_VQ) |	\
 				 BIT_ULL(VIRTIO_NET_F_CTRL_RX) |	\
 				 BIT_ULL(VIRTIO_NET_F_CTRL_VLAN) |	\
 				 BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE) |	\
@@ -124,7 +124,7 @@ static void vnd_publish_filter(struct vdpa_net *vnd)
 }
 
 /* After each command, before its ack: the driver polls the used ring. */
-static void vnd_state_changed(struct net_ctrl_vringh *ctx)
+static void vnd_state_changed(struct vdpa_net_ctrl_vringh *ctx)
 {
 	vnd_publish_filter(container_of(ctx, struct vdpa_net, ctrl));
 }
@@ -222,8 +222,8 @@ static void vnd_work(struct work_struct *work)
 	}
 
 	lock_map_acquire(&vdpa_net_cvq_map);
-	done = net_ctrl_vringh_handle_cvq(&vnd->ctrl, &vnd->cvq.vring,
-					  vnd->ctrl_ops, vnd->vdev,
+	done = vdpa_net_ctrl_vringh_handle_cvq(&vnd->ctrl, &vnd->cvq.vring,
+					       vnd->ctrl_ops, vnd->vdev,
 					  VDPA_NET_CVQ_BUDGET);
 	lock_map_release(&vdpa_net_cvq_map);
 	if (mm) {
@@ -264,13 +264,13 @@ static void vnd_reset_state(struct vdpa_net *vnd)
 
 	if (!(vnd->parent_ops->get_device_features(vnd->vdev) &
 	      BIT_ULL(VIRTIO_NET_F_MAC))) {
-		net_ctrl_vringh_reset(&vnd->ctrl, NULL);
+		vdpa_net_ctrl_vringh_reset(&vnd->ctrl, NULL);
 		return;
 	}
 	vnd->parent_ops->get_config(vnd->vdev,
 				    offsetof(struct virtio_net_config, mac),
 				    mac, ETH_ALEN);
-	net_ctrl_vringh_reset(&vnd->ctrl, mac);
+	vdpa_net_ctrl_vringh_reset(&vnd->ctrl, mac);
 }
 
 static void vnd_iotlb_clear(struct vdpa_net *vnd, unsigned int asid)
@@ -537,7 +537,7 @@ static int vnd_get_vendor_vq_stats(struct vdpa_device *vdev, u16 idx,
 	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (vnd_is_cvq(vnd, idx))
-		return net_ctrl_vringh_fill_vstats(&vnd->ctrl, msg);
+		return vdpa_net_ctrl_vringh_fill_vstats(&vnd->ctrl, msg);
 	if (!vnd_data_idx(vnd, idx) || !vnd->parent_ops->get_vendor_vq_stats)
 		return -EOPNOTSUPP;
 	return vnd->parent_ops->get_vendor_vq_stats(vnd->vdev, idx, msg,
@@ -653,7 +653,7 @@ static u32 vnd_get_vq_align(struct vdpa_device *vdev)
  *
  * The parent's features without any control virtqueue feature (and
  * without the ring features the emulated queue cannot follow), plus
- * VIRTIO_NET_F_CTRL_VQ and what net_ctrl_features() derives from
+ * VIRTIO_NET_F_CTRL_VQ and what vdpa_net_ctrl_features() derives from
  * @ctrl_ops and @limits.  RSS and HASH_REPORT also need the parent's data
  * path, so they are offered only when the parent offers them too.
  *
@@ -666,21 +666,21 @@ static u32 vnd_get_vq_align(struct vdpa_device *vdev)
  * Return: the VIRTIO_NET_F_* and VIRTIO_F_* bits.
  */
 u64 vdpa_net_device_features(u64 parent_features,
-			     const struct net_ctrl_ops *ctrl_ops,
-			     const struct net_ctrl_limits *limits)
+			     const struct vdpa_net_ctrl_ops *ctrl_ops,
+			     const struct vdpa_net_ctrl_limits *limits)
 {
 	u64 datapath = BIT_ULL(VIRTIO_NET_F_RSS) |
 		       BIT_ULL(VIRTIO_NET_F_HASH_REPORT);
-	u64 derived = net_ctrl_features(ctrl_ops, limits);
+	u64 derived = vdpa_net_ctrl_features(ctrl_ops, limits);
 
 	/* RSS and HASH_REPORT say what the data path can do, not a mask. */
-	if (parent_features & VDPA_NET_CTRL_FEATURES & ~datapath)
+	if (parent_features & VND_CVQ_FEATURES & ~datapath)
 		derived &= parent_features | datapath;
 	/* No control feature means anything without the queue. */
 	if (!(derived & BIT_ULL(VIRTIO_NET_F_CTRL_VQ)))
 		derived = 0;
 
-	return (parent_features & ~VDPA_NET_CTRL_FEATURES &
+	return (parent_features & ~VND_CVQ_FEATURES &
 		~VDPA_NET_UNSUPPORTED & ~datapath) |
 	       (derived & ~datapath) | (derived & parent_features & datapath);
 }
@@ -696,7 +696,7 @@ static u64 vnd_get_device_features(struct vdpa_device *vdev)
 	/* "vdpa dev add ... device_features" decides the control bits too. */
 	f &= vnd->provisioned;
 	if (!(f & BIT_ULL(VIRTIO_NET_F_CTRL_VQ)))
-		f &= ~VDPA_NET_CTRL_FEATURES;
+		f &= ~VND_CVQ_FEATURES;
 	return f;
 }
 
@@ -724,12 +724,12 @@ static int vnd_set_driver_features(struct vdpa_device *vdev, u64 features)
 		return -EBUSY;
 	features &= vnd_get_device_features(vdev);
 	err = vnd->parent_ops->set_driver_features(vnd->vdev, features &
-						   ~VDPA_NET_CTRL_FEATURES);
+						   ~VND_CVQ_FEATURES);
 	if (err)
 		return err;
 	mutex_lock(&vnd->lock);
 	vnd->features = features;
-	net_ctrl_vringh_set_features(&vnd->ctrl, features);
+	vdpa_net_ctrl_vringh_set_features(&vnd->ctrl, features);
 	mutex_unlock(&vnd->lock);
 	return 0;
 }
@@ -923,7 +923,7 @@ static const struct {
 static void vnd_config_overlay(struct vdpa_net *vnd, unsigned int offset,
 			       void *buf, unsigned int len)
 {
-	const struct net_ctrl_limits *l = &vnd->ctrl.nc.limits;
+	const struct vdpa_net_ctrl_limits *l = &vnd->ctrl.nc.limits;
 	bool le = virtio_legacy_is_little_endian() ||
 		  (vnd->features & BIT_ULL(VIRTIO_F_VERSION_1));
 	struct virtio_net_config c = {
@@ -1227,7 +1227,7 @@ static void vnd_free(struct vdpa_device *vdev)
 		kfree(vnd->iotlb);
 	}
 	vhost_iotlb_reset(&vnd->pt_iotlb);
-	net_ctrl_vringh_cleanup(&vnd->ctrl);
+	vdpa_net_ctrl_vringh_cleanup(&vnd->ctrl);
 	/*
 	 * The CVQ no longer runs: the parent's turn, unless the allocation
 	 * failed before the parent had a device to free.
@@ -1346,7 +1346,7 @@ static void vnd_build_ops(struct vdpa_config_ops *ops,
  * @name: name of the vdpa device
  * @use_va: the parent uses virtual addresses
  * @ctrl_ops: the parent's control command callbacks; see struct
- *	net_ctrl_ops
+ *	vdpa_net_ctrl_ops
  * @limits: what the parent can hold (max_vq_pairs: its data virtqueue
  *	pairs)
  * @dev_config: the attributes the device is added with (the dev_add()
@@ -1367,8 +1367,8 @@ __vdpa_net_alloc_device(struct device *parent,
 			const struct vdpa_config_ops *config,
 			unsigned int ngroups, unsigned int nas, size_t size,
 			const char *name, bool use_va,
-			const struct net_ctrl_ops *ctrl_ops,
-			const struct net_ctrl_limits *limits,
+			const struct vdpa_net_ctrl_ops *ctrl_ops,
+			const struct vdpa_net_ctrl_limits *limits,
 			const struct vdpa_dev_set_config *dev_config)
 {
 	struct vdpa_device *vdev;
@@ -1417,8 +1417,8 @@ __vdpa_net_alloc_device(struct device *parent,
 	if (err)
 		goto err;
 
-	err = net_ctrl_vringh_init(&vnd->ctrl, name ? name : dev_name(&vdev->dev),
-				   limits, &vnd->lock);
+	err = vdpa_net_ctrl_vringh_init(&vnd->ctrl, name ? name : dev_name(&vdev->dev),
+					limits, &vnd->lock);
 	if (err)
 		goto err;
 	vnd->ctrl.state_changed = vnd_state_changed;
@@ -1529,11 +1529,37 @@ int vdpa_net_set_mac(struct vdpa_net_device *vnd_dev, const u8 *mac)
 	if (vnd->ctrl_ops && vnd->ctrl_ops->mac_addr_set)
 		err = vnd->ctrl_ops->mac_addr_set(vnd->vdev, mac);
 	if (!err)
-		net_ctrl_vringh_set_mac(&vnd->ctrl, mac);
+		vdpa_net_ctrl_vringh_set_mac(&vnd->ctrl, mac);
 	mutex_unlock(&vnd->lock);
 	return err;
 }
 EXPORT_SYMBOL_GPL(vdpa_net_set_mac);
+
+/**
+ * vdpa_net_driver_features - the features the driver negotiated
+ * @vnd_dev: the device
+ *
+ * The parent's set_driver_features() gets the driver's features without
+ * the control ones, which the frontend handles.  A parent that needs one
+ * of them anyway, such as VIRTIO_NET_F_GUEST_ANNOUNCE before it sets
+ * VIRTIO_NET_S_ANNOUNCE, reads them here.
+ *
+ * Context: process context; takes the frontend's lock, which the control
+ * callbacks run under: do not call it with a lock those callbacks take.
+ * Return: the VIRTIO_NET_F_* and VIRTIO_F_* bits negotiated at
+ * FEATURES_OK, 0 before it and after a reset.
+ */
+u64 vdpa_net_driver_features(struct vdpa_net_device *vnd_dev)
+{
+	struct vdpa_net *vnd = vnd_dev->net;
+	u64 features;
+
+	mutex_lock(&vnd->lock);
+	features = vdpa_net_ctrl_vringh_features(&vnd->ctrl);
+	mutex_unlock(&vnd->lock);
+	return features;
+}
+EXPORT_SYMBOL_GPL(vdpa_net_driver_features);
 
 /**
  * vdpa_net_rx_accept - whether the device's receive filter takes a frame
@@ -1543,7 +1569,7 @@ EXPORT_SYMBOL_GPL(vdpa_net_set_mac);
  *
  * For software parents that filter in their data path: answers from the
  * receive modes, MAC tables and VLAN filter the driver set, as of the
- * last completed control command.  See net_ctrl_rx_accept().
+ * last completed control command.  See vdpa_net_ctrl_rx_accept().
  *
  * Context: any context; takes a spinlock.
  * Return: true to deliver the frame.
@@ -1556,7 +1582,7 @@ bool vdpa_net_rx_accept(struct vdpa_net_device *vnd_dev, const void *frame,
 	bool ok;
 
 	spin_lock_irqsave(&vnd->filter_lock, flags);
-	ok = net_ctrl_rx_accept(&vnd->filter, frame, len);
+	ok = vdpa_net_ctrl_rx_accept(&vnd->filter, frame, len);
 	spin_unlock_irqrestore(&vnd->filter_lock, flags);
 	return ok;
 }

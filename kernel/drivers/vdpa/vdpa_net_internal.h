@@ -7,10 +7,10 @@
 #define _VDPA_NET_INTERNAL_H
 
 #include <linux/mutex.h>
-#include <linux/net_ctrl_vringh.h>
 #include <linux/spinlock.h>
 #include <linux/vdpa.h>
 #include <linux/vdpa_net.h>
+#include <linux/vdpa_net_ctrl.h>
 #include <linux/vhost_iotlb.h>
 #include <linux/vringh.h>
 #include <linux/workqueue.h>
@@ -75,7 +75,7 @@ struct vdpa_net_cvq {
  * @lock: serializes the control virtqueue against reset, status, map and
  *	address space changes
  * @work: runs the control virtqueue, on the frontend's workqueue
- * @filter: a copy of @ctrl's state published for net_ctrl_rx_accept()
+ * @filter: a copy of @ctrl's state published for vdpa_net_ctrl_rx_accept()
  * @filter_lock: protects @filter
  * @config_cb: the driver's config change notification
  * @mm: the address space bound with bind_mm() (use_va parents)
@@ -89,8 +89,8 @@ struct vdpa_net {
 	unsigned int nas;
 	const struct vdpa_config_ops *parent_ops;
 	struct vdpa_config_ops ops;
-	const struct net_ctrl_ops *ctrl_ops;
-	struct net_ctrl_vringh ctrl;
+	const struct vdpa_net_ctrl_ops *ctrl_ops;
+	struct vdpa_net_ctrl_vringh ctrl;
 	struct vdpa_net_cvq cvq;
 	struct vdpa_net_vq low;
 	bool routed;
@@ -102,7 +102,7 @@ struct vdpa_net {
 	spinlock_t iotlb_lock;	/* the IOTLBs, see above */
 	struct mutex lock;	/* the control virtqueue, see above */
 	struct work_struct work;
-	struct net_ctrl filter;
+	struct vdpa_net_ctrl filter;
 	spinlock_t filter_lock;	/* @filter */
 	struct vdpa_callback config_cb;
 	struct mm_struct *mm;

@@ -527,13 +527,13 @@ static int fp_vq_pairs_set(void *priv, u16 pairs)
 	return 0;
 }
 
-static int fp_rss_set(void *priv, const struct net_ctrl_rss *rss)
+static int fp_rss_set(void *priv, const struct vdpa_net_ctrl_rss *rss)
 {
 	to_fp(priv)->calls[FP_RSS_SET]++;
 	return 0;
 }
 
-static const struct net_ctrl_ops fp_ctrl_ops = {
+static const struct vdpa_net_ctrl_ops fp_ctrl_ops = {
 	.mac_addr_set = fp_mac_addr_set,
 	.vq_pairs_set = fp_vq_pairs_set,
 	.rss_set = fp_rss_set,
@@ -640,7 +640,7 @@ static void fp_unbind_mm(struct vdpa_device *vdev)
 
 KUNIT_DEFINE_ACTION_WRAPPER(put_device_action, put_device, struct device *);
 
-static void fp_limits(struct net_ctrl_limits *limits, u16 pairs)
+static void fp_limits(struct vdpa_net_ctrl_limits *limits, u16 pairs)
 {
 	memset(limits, 0, sizeof(*limits));
 	limits->max_vq_pairs = pairs;
@@ -653,7 +653,7 @@ static void fp_limits(struct net_ctrl_limits *limits, u16 pairs)
 /* A parent of shape @c, or an ERR_PTR() from vdpa_net_alloc_device(). */
 static struct fake_parent *fp_alloc(struct kunit *test, const struct vnd_cfg *c,
 				    unsigned int quirks,
-				    const struct net_ctrl_limits *limits,
+				    const struct vdpa_net_ctrl_limits *limits,
 				    const struct vdpa_dev_set_config *dev_config)
 {
 	struct vdpa_config_ops *ops;
@@ -718,7 +718,7 @@ static struct vdpa_net_device *vnd_new(struct kunit *test,
 				       const struct vnd_cfg *c,
 				       unsigned int quirks)
 {
-	struct net_ctrl_limits limits;
+	struct vdpa_net_ctrl_limits limits;
 	struct fake_parent *fp;
 
 	fp_limits(&limits, c->pairs);
@@ -830,7 +830,7 @@ KUNIT_ARRAY_PARAM(parent_cfg, parent_cfgs, vnd_cfg_desc);
 static void vnd_test_alloc(struct kunit *test)
 {
 	static const struct vnd_cfg c = { .pairs = 1, .ngroups = 1, .nas = 1 };
-	struct net_ctrl_limits limits;
+	struct vdpa_net_ctrl_limits limits;
 	struct fake_parent *fp;
 	bool *released;
 
@@ -877,7 +877,7 @@ static void vnd_test_alloc(struct kunit *test)
 static void vnd_test_alloc_nomem(struct kunit *test)
 {
 #ifdef CONFIG_FAILSLAB
-	struct net_ctrl_limits limits;
+	struct vdpa_net_ctrl_limits limits;
 	struct vdpa_config_ops *ops;
 	struct fake_parent *fp;
 	unsigned int n, failed = 0;
@@ -1644,17 +1644,17 @@ static void vnd_test_maps_reset(struct kunit *test)
 struct features_case {
 	const char *name;
 	u64 parent;
-	const struct net_ctrl_ops *ops;
+	const struct vdpa_net_ctrl_ops *ops;
 	u16 pairs;
 	u64 soft;
 	u64 want;
 };
 
-static const struct net_ctrl_ops ops_mac_only = {
+static const struct vdpa_net_ctrl_ops ops_mac_only = {
 	.mac_addr_set = fp_mac_addr_set,
 };
 
-static const struct net_ctrl_ops ops_mq_hash = {
+static const struct vdpa_net_ctrl_ops ops_mq_hash = {
 	.vq_pairs_set = fp_vq_pairs_set,
 	.rss_set = fp_rss_set,
 	.hash_set = fp_rss_set,
@@ -1699,7 +1699,7 @@ KUNIT_ARRAY_PARAM(features_case, features_cases, features_case_desc);
 static void vnd_test_device_features(struct kunit *test)
 {
 	const struct features_case *c = test->param_value;
-	struct net_ctrl_limits limits;
+	struct vdpa_net_ctrl_limits limits;
 
 	fp_limits(&limits, c->pairs);
 	limits.soft_features = c->soft;
@@ -1959,6 +1959,16 @@ static bool drv_wait_used(struct drv_ring *r, u16 want)
 	return true;
 }
 
+/* The used index is published before the interrupt: wait for it too. */
+static int drv_wait_cbs(struct drv_ring *r, int want)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(2000);
+
+	while (atomic_read(&r->cbs) < want && time_before(jiffies, end))
+		usleep_range(1000, 2000);
+	return atomic_read(&r->cbs);
+}
+
 static u8 drv_ack(struct drv_ring *r, unsigned int slot)
 {
 	return r->mem[BUF_OFF + slot * SLOT_SIZE + ACK_OFF];
@@ -2092,7 +2102,7 @@ static void vnd_test_cvq_e2e(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, fp->mac, &cmd_mac1[2], ETH_ALEN);
 	KUNIT_EXPECT_MEMEQ(test, vnd->net->ctrl.nc.state.mac, &cmd_mac1[2],
 			   ETH_ALEN);
-	KUNIT_EXPECT_GE(test, atomic_read(&r->cbs), 1);
+	KUNIT_EXPECT_GE(test, drv_wait_cbs(r, 1), 1);
 
 	if (mq) {
 		slot = drv_post(r, cmd_pairs2, sizeof(cmd_pairs2));
@@ -2170,8 +2180,9 @@ static void vnd_test_cvq_broken(struct kunit *test)
 	drv_post_broken(r);
 	ops->kick_vq(vdev, cvq);
 	end = jiffies + msecs_to_jiffies(2000);
-	while (!(ops->get_status(vdev) & VIRTIO_CONFIG_S_NEEDS_RESET) &&
-	       time_before(jiffies, end))
+	/* The status is set before the notification: wait for both. */
+	while ((!(ops->get_status(vdev) & VIRTIO_CONFIG_S_NEEDS_RESET) ||
+		!atomic_read(&r->config_cbs)) && time_before(jiffies, end))
 		usleep_range(1000, 2000);
 	KUNIT_EXPECT_TRUE_MSG(test, ops->get_status(vdev) &
 				    VIRTIO_CONFIG_S_NEEDS_RESET,
@@ -2389,7 +2400,7 @@ static void vnd_test_provisioned_features(struct kunit *test)
 		  DATA_FEATURES | F(CTRL_VQ) | F(MQ) },
 		{ DATA_FEATURES | F(MQ), DATA_FEATURES },
 	};
-	struct net_ctrl_limits limits;
+	struct vdpa_net_ctrl_limits limits;
 	struct vdpa_device *vdev;
 	struct fake_parent *fp;
 	unsigned int i;

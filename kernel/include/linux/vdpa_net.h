@@ -6,7 +6,7 @@
  * The parent embeds a struct vdpa_net_device in its own device struct,
  * where it would embed a struct vdpa_device, and allocates it with
  * vdpa_net_alloc_device() instead of vdpa_alloc_device(), with its
- * control command callbacks (struct net_ctrl_ops) and limits.  There is
+ * control command callbacks (struct vdpa_net_ctrl_ops) and limits.  There is
  * one vdpa_device: the parent's ops are called with it, for the data
  * virtqueues, their groups and address spaces, and the frontend installs
  * its own ops over them, with one more virtqueue (the control virtqueue,
@@ -18,8 +18,8 @@
 #ifndef _LINUX_VDPA_NET_H
 #define _LINUX_VDPA_NET_H
 
-#include <linux/net_ctrl_vringh.h>
 #include <linux/vdpa.h>
+#include <linux/vdpa_net_ctrl.h>
 
 struct vdpa_net;
 
@@ -38,8 +38,8 @@ __vdpa_net_alloc_device(struct device *parent,
 			const struct vdpa_config_ops *config,
 			unsigned int ngroups, unsigned int nas, size_t size,
 			const char *name, bool use_va,
-			const struct net_ctrl_ops *ctrl_ops,
-			const struct net_ctrl_limits *limits,
+			const struct vdpa_net_ctrl_ops *ctrl_ops,
+			const struct vdpa_net_ctrl_limits *limits,
 			const struct vdpa_dev_set_config *dev_config);
 
 /**
@@ -82,9 +82,10 @@ __vdpa_net_alloc_device(struct device *parent,
 
 int _vdpa_net_register_device(struct vdpa_net_device *vnd);
 u64 vdpa_net_device_features(u64 parent_features,
-			     const struct net_ctrl_ops *ctrl_ops,
-			     const struct net_ctrl_limits *limits);
+			     const struct vdpa_net_ctrl_ops *ctrl_ops,
+			     const struct vdpa_net_ctrl_limits *limits);
 int vdpa_net_set_mac(struct vdpa_net_device *vnd, const u8 *mac);
+u64 vdpa_net_driver_features(struct vdpa_net_device *vnd);
 bool vdpa_net_rx_accept(struct vdpa_net_device *vnd, const void *frame,
 			size_t len);
 

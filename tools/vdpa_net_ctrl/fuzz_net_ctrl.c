@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer target for the net_ctrl functional core.
+ * libFuzzer target for the vdpa_net_ctrl functional core.
  *
  * Input: le64 negotiated features, one byte saying which groups of
  * parent callbacks refuse, then the command (class, cmd, payload) as the
  * ring layer would pass it.  Bits 24..33 of the features (transport bits
  * the core ignores) also give the result buffer capacity, clamped to
- * NET_CTRL_MAX_RESULT_LEN.
+ * VDPA_NET_CTRL_MAX_RESULT_LEN.
  *
  * After the command, invariants are checked and any violation aborts:
  * ack/reason/len consistency, result within capacity, state unchanged on
@@ -28,7 +28,7 @@
 			 (1ULL << VIRTIO_NET_F_GUEST_USO4) |	\
 			 (1ULL << VIRTIO_NET_F_GUEST_USO6))
 
-static const struct net_ctrl_limits fuzz_limits = {
+static const struct vdpa_net_ctrl_limits fuzz_limits = {
 	.max_vq_pairs = 4,
 	.mac_table_entries = 4,
 	.rss_max_key_size = 40,
@@ -57,16 +57,16 @@ static const unsigned int refuse_groups[8] = {
 		}							\
 	} while (0)
 
-static void check_table(const struct net_ctrl *nc,
-			const struct net_ctrl_mac_table *t)
+static void check_table(const struct vdpa_net_ctrl *nc,
+			const struct vdpa_net_ctrl_mac_table *t)
 {
 	CHECK(t->count <= nc->limits.mac_table_entries);
 	CHECK(!t->overflow || t->count == 0);
 }
 
-static void check_state(const struct net_ctrl *nc)
+static void check_state(const struct vdpa_net_ctrl *nc)
 {
-	const struct net_ctrl_state *s = &nc->state;
+	const struct vdpa_net_ctrl_state *s = &nc->state;
 	u32 i;
 
 	CHECK(!(s->rx_mode & ~0x3f));
@@ -80,9 +80,10 @@ static void check_state(const struct net_ctrl *nc)
 		CHECK(n <= nc->limits.rss_max_indirection_table_length);
 		CHECK((n & (n - 1)) == 0);
 		CHECK(s->rss.max_tx_vq == s->vq_pairs);
-		CHECK(s->rss.unclassified_queue < s->rss.max_tx_vq);
+		/* receive queues: any of the device's, not max_tx_vq */
+		CHECK(s->rss.unclassified_queue < nc->limits.max_vq_pairs);
 		for (i = 0; i < n; i++)
-			CHECK(s->rss.table[i] < s->rss.max_tx_vq);
+			CHECK(s->rss.table[i] < nc->limits.max_vq_pairs);
 		CHECK(s->rss.key_len <= nc->limits.rss_max_key_size);
 		CHECK(!(s->rss.hash_types &
 			~nc->limits.supported_hash_types));
@@ -97,9 +98,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct net_ctrl nc, nc2;
-	static struct net_ctrl_state before, saved;
-	struct net_ctrl_result res;
+	static struct vdpa_net_ctrl nc, nc2;
+	static struct vdpa_net_ctrl_state before, saved;
+	struct vdpa_net_ctrl_result res;
 	unsigned int refuse = 0, i;
 	const u8 *cmd;
 	u64 features = 0;
@@ -118,11 +119,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cmd = data + 9;
 	len = size - 9;
 	cap = (features >> 24) & 0x3ff;
-	if (cap > NET_CTRL_MAX_RESULT_LEN)
-		cap = NET_CTRL_MAX_RESULT_LEN;
+	if (cap > VDPA_NET_CTRL_MAX_RESULT_LEN)
+		cap = VDPA_NET_CTRL_MAX_RESULT_LEN;
 
-	net_ctrl_init(&nc, &fuzz_limits);
-	net_ctrl_set_features(&nc, features);
+	if (vdpa_net_ctrl_init(&nc, &fuzz_limits))
+		abort();
+	vdpa_net_ctrl_set_features(&nc, features);
 	memset(&m, 0, sizeof(m));
 	m.refuse = refuse;
 	m.stats_supported = VIRTIO_NET_STATS_TYPE_RX_BASIC |
@@ -130,12 +132,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    VIRTIO_NET_STATS_TYPE_TX_BASIC |
 			    VIRTIO_NET_STATS_TYPE_CVQ;
 	check_state(&nc);
-	net_ctrl_save(&nc, &before);
+	vdpa_net_ctrl_save(&nc, &before);
 
 	result = malloc(cap ? cap : 1);	/* exact size: ASan sees overruns */
 	if (!result)
 		abort();
-	net_ctrl_execute(&nc, &mock_ops, &m, cmd, len, result, cap, &res);
+	vdpa_net_ctrl_execute(&nc, &mock_ops, &m, cmd, len, result, cap, &res);
 	free(result);
 
 	CHECK(res.ack == VIRTIO_NET_OK || res.ack == VIRTIO_NET_ERR);
@@ -148,18 +150,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_state(&nc);
 
 	/* the receive filter on frames taken from the input */
-	(void)net_ctrl_rx_accept(&nc, cmd, len);
-	(void)net_ctrl_rx_accept(&nc, data, size);
+	(void)vdpa_net_ctrl_rx_accept(&nc, cmd, len);
+	(void)vdpa_net_ctrl_rx_accept(&nc, data, size);
 	if (len > 2)
-		(void)net_ctrl_rx_accept(&nc, cmd + 2, len - 2);
+		(void)vdpa_net_ctrl_rx_accept(&nc, cmd + 2, len - 2);
 
 	/* a state the core produced must restore, into a fresh device */
-	net_ctrl_save(&nc, &saved);
-	net_ctrl_init(&nc2, &fuzz_limits);
-	net_ctrl_set_features(&nc2, features);
-	net_ctrl_save(&nc2, &before);
+	vdpa_net_ctrl_save(&nc, &saved);
+	if (vdpa_net_ctrl_init(&nc2, &fuzz_limits))
+		abort();
+	vdpa_net_ctrl_set_features(&nc2, features);
+	vdpa_net_ctrl_save(&nc2, &before);
 	mock_clear_calls(&m);
-	err = net_ctrl_restore(&nc2, &saved, &mock_ops, &m);
+	err = vdpa_net_ctrl_restore(&nc2, &saved, &mock_ops, &m);
 	if (!refuse)
 		CHECK(err == 0);
 	CHECK(err == 0 || err == -EIO);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Userspace shim: the ring layer's counters, declared in
- * linux/net_ctrl_vringh.h and never used by the core.
+ * linux/vdpa_net_ctrl.h and never used by the core.
  */
 #ifndef _SHIM_LINUX_U64_STATS_SYNC_H
 #define _SHIM_LINUX_U64_STATS_SYNC_H

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A recording parent device for the host tests and the fuzzer: every
- * callback of struct net_ctrl_ops, each of which can be told to refuse.
+ * callback of struct vdpa_net_ctrl_ops, each of which can be told to refuse.
  */
 #ifndef _NET_CTRL_MOCK_H
 #define _NET_CTRL_MOCK_H
 
-#include <linux/net_ctrl_vringh.h>
+#include <linux/vdpa_net_ctrl.h>
 #include <errno.h>
 #include <string.h>
 
@@ -31,12 +31,12 @@ struct mock {
 	u16 pairs;
 	u16 vq;
 	u64 offloads;
-	struct net_ctrl_coal coal;
+	struct vdpa_net_ctrl_coal coal;
 	/* answers */
 	u64 stats_supported;
 	int stats_get_ret;		/* nonzero: stats_get returns this */
 	bool vq_get_override;
-	struct net_ctrl_coal vq_get_value;
+	struct vdpa_net_ctrl_coal vq_get_value;
 };
 
 static inline int mock_hit(struct mock *m, enum mock_op op)
@@ -63,8 +63,8 @@ static inline int mock_rx_mode_set(void *priv, u8 cmd, bool on)
 }
 
 static inline int mock_mac_table_set(void *priv,
-				     const struct net_ctrl_mac_table *uc,
-				     const struct net_ctrl_mac_table *mc)
+				     const struct vdpa_net_ctrl_mac_table *uc,
+				     const struct vdpa_net_ctrl_mac_table *mc)
 {
 	(void)uc;
 	(void)mc;
@@ -102,13 +102,13 @@ static inline int mock_vq_pairs_set(void *priv, u16 pairs)
 	return mock_hit(priv, OP_PAIRS);
 }
 
-static inline int mock_rss_set(void *priv, const struct net_ctrl_rss *rss)
+static inline int mock_rss_set(void *priv, const struct vdpa_net_ctrl_rss *rss)
 {
 	((struct mock *)priv)->pairs = rss->max_tx_vq;
 	return mock_hit(priv, OP_RSS);
 }
 
-static inline int mock_hash_set(void *priv, const struct net_ctrl_rss *hash)
+static inline int mock_hash_set(void *priv, const struct vdpa_net_ctrl_rss *hash)
 {
 	(void)hash;
 	return mock_hit(priv, OP_HASH);
@@ -120,20 +120,20 @@ static inline int mock_guest_offloads_set(void *priv, u64 offloads)
 	return mock_hit(priv, OP_OFFL);
 }
 
-static inline int mock_coal_tx_set(void *priv, const struct net_ctrl_coal *c)
+static inline int mock_coal_tx_set(void *priv, const struct vdpa_net_ctrl_coal *c)
 {
 	((struct mock *)priv)->coal = *c;
 	return mock_hit(priv, OP_CTX);
 }
 
-static inline int mock_coal_rx_set(void *priv, const struct net_ctrl_coal *c)
+static inline int mock_coal_rx_set(void *priv, const struct vdpa_net_ctrl_coal *c)
 {
 	((struct mock *)priv)->coal = *c;
 	return mock_hit(priv, OP_CRX);
 }
 
 static inline int mock_coal_vq_set(void *priv, u16 vq,
-				   const struct net_ctrl_coal *c)
+				   const struct vdpa_net_ctrl_coal *c)
 {
 	struct mock *m = priv;
 
@@ -143,7 +143,7 @@ static inline int mock_coal_vq_set(void *priv, u16 vq,
 }
 
 static inline int mock_coal_vq_get(void *priv, u16 vq,
-				   struct net_ctrl_coal *c)
+				   struct vdpa_net_ctrl_coal *c)
 {
 	struct mock *m = priv;
 
@@ -200,7 +200,7 @@ static inline int mock_stats_get(void *priv, u16 vq, u64 types, void *reply,
 	return (int)off;
 }
 
-static const struct net_ctrl_ops mock_ops = {
+static const struct vdpa_net_ctrl_ops mock_ops = {
 	.rx_mode_set = mock_rx_mode_set,
 	.mac_table_set = mock_mac_table_set,
 	.mac_addr_set = mock_mac_addr_set,
@@ -220,9 +220,9 @@ static const struct net_ctrl_ops mock_ops = {
 };
 
 /* mock_ops with only the members whose BIT(enum mock_op) is in @mask. */
-static inline struct net_ctrl_ops mock_ops_subset(unsigned int mask)
+static inline struct vdpa_net_ctrl_ops mock_ops_subset(unsigned int mask)
 {
-	struct net_ctrl_ops o;
+	struct vdpa_net_ctrl_ops o;
 
 	memset(&o, 0, sizeof(o));
 #define MOCK_PICK(op, member) \
@@ -248,15 +248,15 @@ static inline struct net_ctrl_ops mock_ops_subset(unsigned int mask)
 }
 
 /* Field-by-field comparison (struct padding is not compared). */
-static inline bool mock_table_eq(const struct net_ctrl_mac_table *a,
-				 const struct net_ctrl_mac_table *b)
+static inline bool mock_table_eq(const struct vdpa_net_ctrl_mac_table *a,
+				 const struct vdpa_net_ctrl_mac_table *b)
 {
 	return a->count == b->count && a->overflow == b->overflow &&
 	       !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
-static inline bool mock_rss_eq(const struct net_ctrl_rss *a,
-			       const struct net_ctrl_rss *b)
+static inline bool mock_rss_eq(const struct vdpa_net_ctrl_rss *a,
+			       const struct vdpa_net_ctrl_rss *b)
 {
 	return a->hash_types == b->hash_types &&
 	       a->indirection_table_mask == b->indirection_table_mask &&
@@ -266,15 +266,15 @@ static inline bool mock_rss_eq(const struct net_ctrl_rss *a,
 	       !memcmp(a->table, b->table, sizeof(a->table));
 }
 
-static inline bool mock_coal_eq(const struct net_ctrl_coal *a,
-				const struct net_ctrl_coal *b)
+static inline bool mock_coal_eq(const struct vdpa_net_ctrl_coal *a,
+				const struct vdpa_net_ctrl_coal *b)
 {
 	return a->max_usecs == b->max_usecs &&
 	       a->max_packets == b->max_packets;
 }
 
-static inline bool mock_state_eq(const struct net_ctrl_state *a,
-				 const struct net_ctrl_state *b)
+static inline bool mock_state_eq(const struct vdpa_net_ctrl_state *a,
+				 const struct vdpa_net_ctrl_state *b)
 {
 	unsigned int i;
 
@@ -289,7 +289,7 @@ static inline bool mock_state_eq(const struct net_ctrl_state *a,
 	    !mock_coal_eq(&a->tx_coal, &b->tx_coal) ||
 	    !mock_coal_eq(&a->rx_coal, &b->rx_coal))
 		return false;
-	for (i = 0; i < NET_CTRL_COAL_MAX_VQS; i++)
+	for (i = 0; i < VDPA_NET_CTRL_COAL_MAX_VQS; i++)
 		if (!mock_coal_eq(&a->vq_coal[i], &b->vq_coal[i]))
 			return false;
 	return true;

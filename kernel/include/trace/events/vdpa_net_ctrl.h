@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #undef TRACE_SYSTEM
-#define TRACE_SYSTEM net_ctrl
+#define TRACE_SYSTEM vdpa_net_ctrl
 
-#if !defined(_TRACE_NET_CTRL_H) || defined(TRACE_HEADER_MULTI_READ)
-#define _TRACE_NET_CTRL_H
+#if !defined(_TRACE_VDPA_NET_CTRL_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _TRACE_VDPA_NET_CTRL_H
 
 #include <linux/tracepoint.h>
 
 /**
- * net_ctrl_cmd - a control virtqueue chain was completed
+ * vdpa_net_ctrl_cmd - a control virtqueue chain was completed
  * @dev: device name
  * @class: command class, -1 when the chain held no readable byte
  * @cmd: command, -1 when the chain held fewer than two readable bytes
@@ -16,7 +16,7 @@
  * @ack: VIRTIO_NET_OK (0) or VIRTIO_NET_ERR (1)
  * @reason: why the command got VIRTIO_NET_ERR, NULL for VIRTIO_NET_OK
  */
-TRACE_EVENT(net_ctrl_cmd,
+TRACE_EVENT(vdpa_net_ctrl_cmd,
 	TP_PROTO(const char *dev, int class, int cmd, u32 len, u8 ack,
 		 const char *reason),
 	TP_ARGS(dev, class, cmd, len, ack, reason),
@@ -42,6 +42,6 @@ TRACE_EVENT(net_ctrl_cmd,
 		  __entry->ack ? " reason=" : "", __get_str(reason))
 );
 
-#endif /* _TRACE_NET_CTRL_H */
+#endif /* _TRACE_VDPA_NET_CTRL_H */
 
 #include <trace/define_trace.h>

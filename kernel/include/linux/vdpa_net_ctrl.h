@@ -1,24 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * net_ctrl_vringh: the device side of the virtio-net control virtqueue,
+ * vdpa_net_ctrl: the device side of the virtio-net control virtqueue,
  * shared by vDPA parents that emulate the CVQ in software.
  *
  * The library is split in two layers:
  *
- *  - a functional core (struct net_ctrl) that decodes, validates and
+ *  - a functional core (struct vdpa_net_ctrl) that decodes, validates and
  *    applies one command held in a flat byte buffer.  It knows nothing
  *    about rings or DMA and is also built in userspace for unit tests
  *    and fuzzing;
  *
- *  - a ring layer (struct net_ctrl_vringh) that takes chains off a CVQ
+ *  - a ring layer (struct vdpa_net_ctrl_vringh) that takes chains off a CVQ
  *    with vringh, feeds them to the core, writes the ack and completes
  *    every chain, counts and traces what happened.
  *
- * The parent driver passes its callbacks (struct net_ctrl_ops) as a
+ * The parent driver passes its callbacks (struct vdpa_net_ctrl_ops) as a
  * parameter to every call that may need them.
  */
-#ifndef _LINUX_NET_CTRL_VRINGH_H
-#define _LINUX_NET_CTRL_VRINGH_H
+#ifndef _LINUX_VDPA_NET_CTRL_H
+#define _LINUX_VDPA_NET_CTRL_H
 
 #include <linux/types.h>
 #include <linux/if_ether.h>
@@ -31,31 +31,31 @@ struct vringh;
 struct dentry;
 
 /* Upper bounds of the state the module keeps for a device. */
-#define NET_CTRL_MAC_TABLE_MAX		64	/* entries per MAC table */
-#define NET_CTRL_VLAN_N			4096	/* 802.1Q VLAN ids */
-#define NET_CTRL_RSS_MAX_KEY_SIZE	52	/* bytes */
-#define NET_CTRL_RSS_MAX_TABLE_LEN	256	/* indirection entries */
-#define NET_CTRL_COAL_MAX_VQS		64	/* per-vq coalescing slots */
-#define NET_CTRL_MAX_CMD_LEN		(64 * 1024) /* readable bytes */
-#define NET_CTRL_MAX_RESULT_LEN		4096	/* bytes after the ack */
-#define NET_CTRL_NCLASSES		(VIRTIO_NET_CTRL_STATS + 1)
+#define VDPA_NET_CTRL_MAC_TABLE_MAX	64	/* entries per MAC table */
+#define VDPA_NET_CTRL_VLAN_N		4096	/* 802.1Q VLAN ids */
+#define VDPA_NET_CTRL_RSS_MAX_KEY_SIZE	52	/* bytes */
+#define VDPA_NET_CTRL_RSS_MAX_TABLE_LEN	256	/* indirection entries */
+#define VDPA_NET_CTRL_COAL_MAX_VQS	64	/* per-vq coalescing slots */
+#define VDPA_NET_CTRL_MAX_CMD_LEN	(64 * 1024) /* readable bytes */
+#define VDPA_NET_CTRL_MAX_RESULT_LEN	4096	/* bytes after the ack */
+#define VDPA_NET_CTRL_NCLASSES		(VIRTIO_NET_CTRL_STATS + 1)
 
 /**
- * struct net_ctrl_mac_table - one MAC filter table (unicast or multicast)
+ * struct vdpa_net_ctrl_mac_table - one MAC filter table (unicast or multicast)
  * @addr: the entries, 2-byte aligned for ether_addr_equal()
  * @count: number of valid entries in @addr
  * @overflow: the driver sent more than the device holds; the device
  *	behaves as if all addresses of this kind were in the table
  *	(all-unicast or all-multicast) and @count is 0
  */
-struct net_ctrl_mac_table {
-	u8 addr[NET_CTRL_MAC_TABLE_MAX][ETH_ALEN] __aligned(2);
+struct vdpa_net_ctrl_mac_table {
+	u8 addr[VDPA_NET_CTRL_MAC_TABLE_MAX][ETH_ALEN] __aligned(2);
 	u32 count;
 	bool overflow;
 };
 
 /**
- * struct net_ctrl_rss - receive side scaling or hash report configuration
+ * struct vdpa_net_ctrl_rss - receive side scaling or hash report configuration
  * @hash_types: VIRTIO_NET_RSS_HASH_TYPE_* bits to hash on
  * @indirection_table_mask: table length minus one (RSS only)
  * @unclassified_queue: receive queue for unhashed packets (RSS only)
@@ -64,30 +64,30 @@ struct net_ctrl_mac_table {
  * @key: the hash key
  * @table: the indirection table, receive queue numbers (RSS only)
  */
-struct net_ctrl_rss {
+struct vdpa_net_ctrl_rss {
 	u32 hash_types;
 	u16 indirection_table_mask;
 	u16 unclassified_queue;
 	u16 max_tx_vq;
 	u8 key_len;
-	u8 key[NET_CTRL_RSS_MAX_KEY_SIZE];
-	u16 table[NET_CTRL_RSS_MAX_TABLE_LEN];
+	u8 key[VDPA_NET_CTRL_RSS_MAX_KEY_SIZE];
+	u16 table[VDPA_NET_CTRL_RSS_MAX_TABLE_LEN];
 };
 
 /**
- * struct net_ctrl_coal - notification coalescing parameters
+ * struct vdpa_net_ctrl_coal - notification coalescing parameters
  * @max_packets: maximum packets per notification
  * @max_usecs: maximum delay of a notification
  *
  * In the order of struct virtio_net_ctrl_coal on the wire.
  */
-struct net_ctrl_coal {
+struct vdpa_net_ctrl_coal {
 	u32 max_packets;
 	u32 max_usecs;
 };
 
 /**
- * struct net_ctrl_state - device-side state of the control virtqueue
+ * struct vdpa_net_ctrl_state - device-side state of the control virtqueue
  * @mac: the device MAC address (the last MAC ADDR_SET)
  * @rx_mode: BIT(VIRTIO_NET_CTRL_RX_*) of the receive modes switched on
  * @uc: unicast filter table
@@ -109,43 +109,43 @@ struct net_ctrl_coal {
  * this layout, and against @vq_pairs where the queue must be enabled.
  *
  * A plain value without pointers: it may be copied, saved and restored
- * with net_ctrl_save() and net_ctrl_restore().
+ * with vdpa_net_ctrl_save() and vdpa_net_ctrl_restore().
  */
-struct net_ctrl_state {
+struct vdpa_net_ctrl_state {
 	u8 mac[ETH_ALEN];
 	u8 rx_mode;
-	struct net_ctrl_mac_table uc;
-	struct net_ctrl_mac_table mc;
-	unsigned long vlans[NET_CTRL_VLAN_N / (8 * sizeof(unsigned long))];
+	struct vdpa_net_ctrl_mac_table uc;
+	struct vdpa_net_ctrl_mac_table mc;
+	unsigned long vlans[VDPA_NET_CTRL_VLAN_N / (8 * sizeof(unsigned long))];
 	u16 vq_pairs;
 	bool rss_enabled;
 	bool hash_report;
-	struct net_ctrl_rss rss;
-	struct net_ctrl_rss hash;
+	struct vdpa_net_ctrl_rss rss;
+	struct vdpa_net_ctrl_rss hash;
 	u64 guest_offloads;
-	struct net_ctrl_coal tx_coal;
-	struct net_ctrl_coal rx_coal;
-	struct net_ctrl_coal vq_coal[NET_CTRL_COAL_MAX_VQS];
+	struct vdpa_net_ctrl_coal tx_coal;
+	struct vdpa_net_ctrl_coal rx_coal;
+	struct vdpa_net_ctrl_coal vq_coal[VDPA_NET_CTRL_COAL_MAX_VQS];
 };
 
 /**
- * struct net_ctrl_limits - what the parent device can hold
+ * struct vdpa_net_ctrl_limits - what the parent device can hold
  * @max_vq_pairs: max_virtqueue_pairs of the device (at least 1)
  * @mac_table_entries: entries per MAC table the device filters on, at
- *	most NET_CTRL_MAC_TABLE_MAX; a longer table sets the overflow
+ *	most VDPA_NET_CTRL_MAC_TABLE_MAX; a longer table sets the overflow
  *	fallback instead of failing, as the spec asks
- * @rss_max_key_size: longest hash key, at most NET_CTRL_RSS_MAX_KEY_SIZE
- * @rss_max_indirection_table_length: at most NET_CTRL_RSS_MAX_TABLE_LEN
+ * @rss_max_key_size: longest hash key, at most VDPA_NET_CTRL_RSS_MAX_KEY_SIZE
+ * @rss_max_indirection_table_length: at most VDPA_NET_CTRL_RSS_MAX_TABLE_LEN
  * @supported_hash_types: VIRTIO_NET_RSS_HASH_TYPE_* the device hashes on
  * @soft_features: VIRTIO_NET_F_* bits whose commands the module handles
  *	from its state alone, with no parent callback: a software device
- *	that filters with net_ctrl_rx_accept() sets CTRL_RX, CTRL_RX_EXTRA
+ *	that filters with vdpa_net_ctrl_rx_accept() sets CTRL_RX, CTRL_RX_EXTRA
  *	and CTRL_VLAN here instead of filling empty callbacks.  Also
  *	accepted: CTRL_GUEST_OFFLOADS, and CTRL_MAC_ADDR for a device
  *	without VIRTIO_NET_F_MAC (with it, the config space must follow:
  *	fill @mac_addr_set instead)
  */
-struct net_ctrl_limits {
+struct vdpa_net_ctrl_limits {
 	u16 max_vq_pairs;
 	u16 mac_table_entries;
 	u8 rss_max_key_size;
@@ -155,11 +155,11 @@ struct net_ctrl_limits {
 };
 
 /**
- * struct net_ctrl_ops - parent callbacks, one per state-changing command
+ * struct vdpa_net_ctrl_ops - parent callbacks, one per state-changing command
  *
  * Every member is optional: a NULL member means the parent cannot do the
- * command, and net_ctrl_features() does not offer the feature that gates
- * it (unless the feature is in &net_ctrl_limits.soft_features).
+ * command, and vdpa_net_ctrl_features() does not offer the feature that gates
+ * it (unless the feature is in &vdpa_net_ctrl_limits.soft_features).
  *
  * A callback is called after the command was decoded and validated, and
  * before the module's state changes.  It returns 0 to accept, or a
@@ -167,7 +167,7 @@ struct net_ctrl_limits {
  * module's state stays unchanged.
  *
  * Context: callbacks run in the context of the caller of
- * net_ctrl_vringh_handle_cvq() or net_ctrl_restore(), with whatever
+ * vdpa_net_ctrl_vringh_handle_cvq() or vdpa_net_ctrl_restore(), with whatever
  * locks it holds; the module takes no lock of its own.  They may sleep
  * when that caller may sleep (the in-tree users call from a kthread
  * worker or a workqueue, holding the parent's own mutex).
@@ -206,71 +206,85 @@ struct net_ctrl_limits {
  *	written or a negative errno.  Not state-changing, but a parent
  *	callback because only the parent has the counters.
  */
-struct net_ctrl_ops {
+struct vdpa_net_ctrl_ops {
 	int (*rx_mode_set)(void *priv, u8 cmd, bool on);
-	int (*mac_table_set)(void *priv, const struct net_ctrl_mac_table *uc,
-			     const struct net_ctrl_mac_table *mc);
+	int (*mac_table_set)(void *priv,
+			     const struct vdpa_net_ctrl_mac_table *uc,
+			     const struct vdpa_net_ctrl_mac_table *mc);
 	int (*mac_addr_set)(void *priv, const u8 *mac);
 	int (*vlan_add)(void *priv, u16 vid);
 	int (*vlan_del)(void *priv, u16 vid);
 	int (*announce_ack)(void *priv);
 	int (*vq_pairs_set)(void *priv, u16 pairs);
-	int (*rss_set)(void *priv, const struct net_ctrl_rss *rss);
-	int (*hash_set)(void *priv, const struct net_ctrl_rss *hash);
+	int (*rss_set)(void *priv, const struct vdpa_net_ctrl_rss *rss);
+	int (*hash_set)(void *priv, const struct vdpa_net_ctrl_rss *hash);
 	int (*guest_offloads_set)(void *priv, u64 offloads);
-	int (*coal_tx_set)(void *priv, const struct net_ctrl_coal *coal);
-	int (*coal_rx_set)(void *priv, const struct net_ctrl_coal *coal);
-	int (*coal_vq_set)(void *priv, u16 vq, const struct net_ctrl_coal *coal);
-	int (*coal_vq_get)(void *priv, u16 vq, struct net_ctrl_coal *coal);
+	int (*coal_tx_set)(void *priv, const struct vdpa_net_ctrl_coal *coal);
+	int (*coal_rx_set)(void *priv, const struct vdpa_net_ctrl_coal *coal);
+	int (*coal_vq_set)(void *priv, u16 vq,
+			   const struct vdpa_net_ctrl_coal *coal);
+	int (*coal_vq_get)(void *priv, u16 vq, struct vdpa_net_ctrl_coal *coal);
 	int (*stats_query)(void *priv, u64 *supported);
-	int (*stats_get)(void *priv, u16 vq, u64 types, void *reply, size_t len);
+	int (*stats_get)(void *priv, u16 vq, u64 types, void *reply,
+			 size_t len);
 };
 
 /**
- * struct net_ctrl - the functional core: limits, negotiated features, state
+ * struct vdpa_net_ctrl - the functional core: limits, features and state
  * @limits: what the device can hold
  * @features: the negotiated VIRTIO_NET_F_* and VIRTIO_F_* bits
  * @state: the device-side state
+ * @cvq_commands: commands received, for VIRTIO_NET_STATS_TYPE_CVQ
+ * @cvq_ok: commands answered VIRTIO_NET_OK, for VIRTIO_NET_STATS_TYPE_CVQ
+ *
+ * The two counts live from init to cleanup, across device resets, and
+ * wrap around as the spec asks.
  */
-struct net_ctrl {
-	struct net_ctrl_limits limits;
+struct vdpa_net_ctrl {
+	struct vdpa_net_ctrl_limits limits;
 	u64 features;
-	struct net_ctrl_state state;
+	struct vdpa_net_ctrl_state state;
+	u64 cvq_commands;
+	u64 cvq_ok;
 };
 
 /**
- * struct net_ctrl_result - outcome of one command
+ * struct vdpa_net_ctrl_result - outcome of one command
  * @ack: VIRTIO_NET_OK or VIRTIO_NET_ERR
  * @reason: for VIRTIO_NET_ERR, a short constant string saying why
  * @len: bytes of command-specific result (after the ack) in the
  *	result buffer
  */
-struct net_ctrl_result {
+struct vdpa_net_ctrl_result {
 	u8 ack;
 	const char *reason;
 	size_t len;
 };
 
-void net_ctrl_init(struct net_ctrl *nc, const struct net_ctrl_limits *limits);
-void net_ctrl_reset(struct net_ctrl *nc);
-void net_ctrl_set_features(struct net_ctrl *nc, u64 features);
-u64 net_ctrl_features(const struct net_ctrl_ops *ops,
-		      const struct net_ctrl_limits *limits);
-void net_ctrl_execute(struct net_ctrl *nc, const struct net_ctrl_ops *ops,
-		      void *priv, const void *cmd, size_t len,
-		      void *result, size_t result_cap,
-		      struct net_ctrl_result *res);
-bool net_ctrl_rx_accept(const struct net_ctrl *nc, const void *frame,
-			size_t len);
-void net_ctrl_save(const struct net_ctrl *nc, struct net_ctrl_state *out);
-int net_ctrl_restore(struct net_ctrl *nc, const struct net_ctrl_state *in,
-		     const struct net_ctrl_ops *ops, void *priv);
-const char *net_ctrl_class_name(u8 class);
+int vdpa_net_ctrl_init(struct vdpa_net_ctrl *nc,
+		       const struct vdpa_net_ctrl_limits *limits);
+void vdpa_net_ctrl_reset(struct vdpa_net_ctrl *nc);
+void vdpa_net_ctrl_set_features(struct vdpa_net_ctrl *nc, u64 features);
+u64 vdpa_net_ctrl_features(const struct vdpa_net_ctrl_ops *ops,
+			   const struct vdpa_net_ctrl_limits *limits);
+size_t vdpa_net_ctrl_result_max(const u8 *cmd, size_t len);
+void vdpa_net_ctrl_execute(struct vdpa_net_ctrl *nc,
+			   const struct vdpa_net_ctrl_ops *ops, void *priv,
+			   const void *cmd, size_t len, void *result,
+			   size_t result_cap, struct vdpa_net_ctrl_result *res);
+bool vdpa_net_ctrl_rx_accept(const struct vdpa_net_ctrl *nc, const void *frame,
+			     size_t len);
+void vdpa_net_ctrl_save(const struct vdpa_net_ctrl *nc,
+			struct vdpa_net_ctrl_state *out);
+int vdpa_net_ctrl_restore(struct vdpa_net_ctrl *nc,
+			  const struct vdpa_net_ctrl_state *in,
+			  const struct vdpa_net_ctrl_ops *ops, void *priv);
+const char *vdpa_net_ctrl_class_name(u8 class);
 
 struct sk_buff;
 
 /**
- * struct net_ctrl_stats - control virtqueue counters
+ * struct vdpa_net_ctrl_stats - control virtqueue counters
  * @received: chains taken off the ring, by command class (the last slot,
  *	"unknown", counts unknown classes, chains with no readable byte and
  *	chains vringh could not map)
@@ -281,37 +295,37 @@ struct sk_buff;
  *	whose buffers it could not translate
  * @ring_errors: times the ring itself was found broken
  */
-struct net_ctrl_stats {
-	u64 received[NET_CTRL_NCLASSES + 1];
-	u64 ok[NET_CTRL_NCLASSES + 1];
-	u64 err[NET_CTRL_NCLASSES + 1];
+struct vdpa_net_ctrl_stats {
+	u64 received[VDPA_NET_CTRL_NCLASSES + 1];
+	u64 ok[VDPA_NET_CTRL_NCLASSES + 1];
+	u64 err[VDPA_NET_CTRL_NCLASSES + 1];
 	u64 no_ack;
 	u64 bad_chain;
 	u64 ring_errors;
 };
 
 /**
- * struct net_ctrl_counters - the live counters behind struct net_ctrl_stats
- * @received: see struct net_ctrl_stats
- * @ok: see struct net_ctrl_stats
- * @err: see struct net_ctrl_stats
- * @no_ack: see struct net_ctrl_stats
- * @bad_chain: see struct net_ctrl_stats
- * @ring_errors: see struct net_ctrl_stats
+ * struct vdpa_net_ctrl_counters - live counters behind vdpa_net_ctrl_stats
+ * @received: see struct vdpa_net_ctrl_stats
+ * @ok: see struct vdpa_net_ctrl_stats
+ * @err: see struct vdpa_net_ctrl_stats
+ * @no_ack: see struct vdpa_net_ctrl_stats
+ * @bad_chain: see struct vdpa_net_ctrl_stats
+ * @ring_errors: see struct vdpa_net_ctrl_stats
  *
- * Read them with net_ctrl_vringh_stats_read().
+ * The vstats and debugfs code read them through u64_stats, with no lock.
  */
-struct net_ctrl_counters {
-	u64_stats_t received[NET_CTRL_NCLASSES + 1];
-	u64_stats_t ok[NET_CTRL_NCLASSES + 1];
-	u64_stats_t err[NET_CTRL_NCLASSES + 1];
+struct vdpa_net_ctrl_counters {
+	u64_stats_t received[VDPA_NET_CTRL_NCLASSES + 1];
+	u64_stats_t ok[VDPA_NET_CTRL_NCLASSES + 1];
+	u64_stats_t err[VDPA_NET_CTRL_NCLASSES + 1];
 	u64_stats_t no_ack;
 	u64_stats_t bad_chain;
 	u64_stats_t ring_errors;
 };
 
 /**
- * struct net_ctrl_vringh - per-device context of the ring layer
+ * struct vdpa_net_ctrl_vringh - per-device context of the ring layer
  * @nc: the functional core
  * @stats: counters, written under @syncp
  * @name: device name, used by tracepoints and debugfs
@@ -323,15 +337,15 @@ struct net_ctrl_counters {
  * @lock: the parent's lock that serializes calls into this context, taken
  *	by the debugfs readers; may be NULL
  * @syncp: protects @stats for readers that do not hold @lock
- * @state_changed: optional; called by net_ctrl_vringh_handle_cvq() after
+ * @state_changed: optional; called by vdpa_net_ctrl_vringh_handle_cvq() after
  *	a command changed @nc and before its chain is completed, so that a
  *	user can publish the new state to its data path before the driver,
  *	which polls the used ring, can see the ack.  Set it after
- *	net_ctrl_vringh_init().
+ *	vdpa_net_ctrl_vringh_init().
  */
-struct net_ctrl_vringh {
-	struct net_ctrl nc;
-	struct net_ctrl_counters stats;
+struct vdpa_net_ctrl_vringh {
+	struct vdpa_net_ctrl nc;
+	struct vdpa_net_ctrl_counters stats;
 	struct u64_stats_sync syncp;
 	struct mutex *lock;	/* the parent's, see above */
 	char name[32];
@@ -340,24 +354,26 @@ struct net_ctrl_vringh {
 	struct vringh_kiov riov;
 	struct vringh_kiov wiov;
 	struct dentry *debugfs;
-	void (*state_changed)(struct net_ctrl_vringh *ctx);
+	void (*state_changed)(struct vdpa_net_ctrl_vringh *ctx);
 };
 
-int net_ctrl_vringh_init(struct net_ctrl_vringh *ctx, const char *name,
-			 const struct net_ctrl_limits *limits, struct mutex *lock);
-void net_ctrl_vringh_cleanup(struct net_ctrl_vringh *ctx);
-void net_ctrl_vringh_reset(struct net_ctrl_vringh *ctx, const u8 *mac);
-void net_ctrl_vringh_set_features(struct net_ctrl_vringh *ctx, u64 features);
-u64 net_ctrl_vringh_features(const struct net_ctrl_vringh *ctx);
-void net_ctrl_vringh_set_mac(struct net_ctrl_vringh *ctx, const u8 *mac);
-bool net_ctrl_vringh_rx_accept(const struct net_ctrl_vringh *ctx,
-			       const void *frame, size_t len);
-void net_ctrl_vringh_stats_read(struct net_ctrl_vringh *ctx,
-				struct net_ctrl_stats *out);
-int net_ctrl_vringh_fill_vstats(struct net_ctrl_vringh *ctx,
-				struct sk_buff *msg);
-int net_ctrl_vringh_handle_cvq(struct net_ctrl_vringh *ctx,
-			       struct vringh *vrh,
-			       const struct net_ctrl_ops *ops, void *priv,
-			       unsigned int budget);
-#endif /* _LINUX_NET_CTRL_VRINGH_H */
+int vdpa_net_ctrl_vringh_init(struct vdpa_net_ctrl_vringh *ctx,
+			      const char *name,
+			      const struct vdpa_net_ctrl_limits *limits, struct mutex *lock);
+void vdpa_net_ctrl_vringh_cleanup(struct vdpa_net_ctrl_vringh *ctx);
+void vdpa_net_ctrl_vringh_reset(struct vdpa_net_ctrl_vringh *ctx,
+				const u8 *mac);
+void vdpa_net_ctrl_vringh_set_features(struct vdpa_net_ctrl_vringh *ctx,
+				       u64 features);
+u64 vdpa_net_ctrl_vringh_features(const struct vdpa_net_ctrl_vringh *ctx);
+void vdpa_net_ctrl_vringh_set_mac(struct vdpa_net_ctrl_vringh *ctx,
+				  const u8 *mac);
+bool vdpa_net_ctrl_vringh_rx_accept(const struct vdpa_net_ctrl_vringh *ctx,
+				    const void *frame, size_t len);
+int vdpa_net_ctrl_vringh_fill_vstats(struct vdpa_net_ctrl_vringh *ctx,
+				     struct sk_buff *msg);
+int vdpa_net_ctrl_vringh_handle_cvq(struct vdpa_net_ctrl_vringh *ctx,
+				    struct vringh *vrh,
+				    const struct vdpa_net_ctrl_ops *ops,
+				    void *priv, unsigned int budget);
+#endif /* _LINUX_VDPA_NET_CTRL_H */

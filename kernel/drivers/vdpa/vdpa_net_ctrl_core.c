@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * net_ctrl_core: the functional core of the virtio-net control virtqueue.
+ * vdpa_net_ctrl_core: the functional core of the virtio-net control virtqueue.
  *
  * Decodes, validates and applies one control command held in a flat
  * buffer, keeps the device-side state and answers receive filtering
@@ -9,15 +9,17 @@
  * and fuzzing.
  */
 
+#include <kunit/visibility.h>
 #include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/etherdevice.h>
 #include <linux/export.h>
 #include <linux/if_vlan.h>
 #include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
-#include <linux/net_ctrl_vringh.h>
+#include <linux/vdpa_net_ctrl.h>
 
 #define NC_GUEST_OFFLOADS	(BIT_ULL(VIRTIO_NET_F_GUEST_CSUM) |	\
 				 BIT_ULL(VIRTIO_NET_F_GUEST_TSO4) |	\
@@ -40,6 +42,10 @@
 #define NC_STATS_ENTRY_LEN	16	/* le16 vq, le16 reserved[3], le64 */
 #define NC_COAL_LEN		8	/* struct virtio_net_ctrl_coal */
 #define NC_COAL_VQ_LEN		12	/* struct virtio_net_ctrl_coal_vq */
+#define NC_STATS_CVQ_LEN	24	/* struct virtio_net_stats_cvq */
+/* The spec's minimum limits of a device that offers RSS or HASH_REPORT. */
+#define NC_RSS_MIN_KEY_SIZE	40
+#define NC_RSS_MIN_TABLE_LEN	128
 
 static const char NC_E_SHORT[] = "command too short";
 static const char NC_E_UNKNOWN[] = "unknown command";
@@ -59,12 +65,12 @@ static const char NC_E_RESULT[] = "result buffer too small";
 static const char NC_E_REPLY[] = "bad stats reply";
 static const char NC_E_RESERVED[] = "reserved not zero";
 
-static const struct net_ctrl_ops nc_no_ops;
+static const struct vdpa_net_ctrl_ops nc_no_ops;
 
 /* One command being executed. */
 struct nc_cmd {
-	struct net_ctrl *nc;
-	const struct net_ctrl_ops *ops;
+	struct vdpa_net_ctrl *nc;
+	const struct vdpa_net_ctrl_ops *ops;
 	void *priv;
 	u8 cmd;
 	const u8 *data;		/* payload, after class and command */
@@ -76,19 +82,19 @@ struct nc_cmd {
 
 typedef const char *(*nc_handler_t)(struct nc_cmd *c);
 
-static bool nc_has(const struct net_ctrl *nc, unsigned int bit)
+static bool nc_has(const struct vdpa_net_ctrl *nc, unsigned int bit)
 {
 	return nc->features & BIT_ULL(bit);
 }
 
 /* max_virtqueue_pairs is in effect with MQ or RSS, else one pair. */
-static bool nc_multiqueue(const struct net_ctrl *nc)
+static bool nc_multiqueue(const struct vdpa_net_ctrl *nc)
 {
 	return nc_has(nc, VIRTIO_NET_F_MQ) || nc_has(nc, VIRTIO_NET_F_RSS);
 }
 
 /* Data virtqueues of the device; the control virtqueue comes next. */
-static u32 nc_data_vqs(const struct net_ctrl *nc)
+static u32 nc_data_vqs(const struct vdpa_net_ctrl *nc)
 {
 	if (nc_multiqueue(nc))
 		return 2 * (u32)nc->limits.max_vq_pairs;
@@ -116,7 +122,7 @@ static const char *nc_rx_mode(struct nc_cmd *c)
 /* ---- MAC filter --------------------------------------------------- */
 
 static const char *nc_parse_mac_table(struct nc_cmd *c, size_t *off,
-				      struct net_ctrl_mac_table *t)
+				      struct vdpa_net_ctrl_mac_table *t)
 {
 	size_t left = c->len - *off;
 	u32 n;
@@ -143,7 +149,7 @@ static const char *nc_parse_mac_table(struct nc_cmd *c, size_t *off,
 
 static const char *nc_mac_table_set(struct nc_cmd *c)
 {
-	struct net_ctrl_mac_table uc, mc;
+	struct vdpa_net_ctrl_mac_table uc, mc;
 	const char *err;
 	size_t off = 0;
 
@@ -183,7 +189,7 @@ static const char *nc_vlan(struct nc_cmd *c)
 	if (c->len != sizeof(__le16))
 		return NC_E_LEN;
 	vid = get_unaligned_le16(c->data);
-	if (vid >= NET_CTRL_VLAN_N)
+	if (vid >= VDPA_NET_CTRL_VLAN_N)
 		return NC_E_VID;
 	/* Adding a member or removing a stranger changes nothing. */
 	if (add == test_bit(vid, c->nc->state.vlans))
@@ -232,7 +238,7 @@ static const char *nc_vq_pairs_set(struct nc_cmd *c)
 	return NULL;
 }
 
-static const char *nc_check_hash(const struct net_ctrl_limits *lim,
+static const char *nc_check_hash(const struct vdpa_net_ctrl_limits *lim,
 				 u32 hash_types, u8 key_len)
 {
 	if (key_len > lim->rss_max_key_size)
@@ -243,8 +249,8 @@ static const char *nc_check_hash(const struct net_ctrl_limits *lim,
 }
 
 /* Range checks of an RSS configuration, shared with restore. */
-static const char *nc_check_rss(const struct net_ctrl_limits *lim,
-				const struct net_ctrl_rss *rss)
+static const char *nc_check_rss(const struct vdpa_net_ctrl_limits *lim,
+				const struct vdpa_net_ctrl_rss *rss)
 {
 	u32 entries = (u32)rss->indirection_table_mask + 1;
 	const char *err;
@@ -258,18 +264,24 @@ static const char *nc_check_rss(const struct net_ctrl_limits *lim,
 		return err;
 	if (!rss->max_tx_vq || rss->max_tx_vq > lim->max_vq_pairs)
 		return NC_E_PAIRS;
-	if (rss->unclassified_queue >= rss->max_tx_vq)
+	/*
+	 * The table and unclassified_queue name receive queues; max_tx_vq
+	 * counts transmit queues only, so a driver may steer to more
+	 * receive queues than it transmits on.  Any receive queue of the
+	 * device will do: the module cannot see which ones are enabled.
+	 */
+	if (rss->unclassified_queue >= lim->max_vq_pairs)
 		return NC_E_QUEUE;
 	for (i = 0; i < entries; i++)
-		if (rss->table[i] >= rss->max_tx_vq)
+		if (rss->table[i] >= lim->max_vq_pairs)
 			return NC_E_QUEUE;
 	return NULL;
 }
 
 static const char *nc_rss_config(struct nc_cmd *c)
 {
-	const struct net_ctrl_limits *lim = &c->nc->limits;
-	struct net_ctrl_rss rss;
+	const struct vdpa_net_ctrl_limits *lim = &c->nc->limits;
+	struct vdpa_net_ctrl_rss rss;
 	const u8 *p = c->data;
 	const char *err;
 	size_t off;
@@ -294,6 +306,9 @@ static const char *nc_rss_config(struct nc_cmd *c)
 	if (!is_power_of_2(entries) ||
 	    entries > lim->rss_max_indirection_table_length)
 		return NC_E_INDIR;
+	/* Before the copy: @key holds VDPA_NET_CTRL_RSS_MAX_KEY_SIZE bytes. */
+	if (rss.key_len > lim->rss_max_key_size)
+		return NC_E_KEY;
 	for (i = 0; i < entries; i++)
 		rss.table[i] = get_unaligned_le16(p + 8 + 2 * i);
 	memcpy(rss.key, p + off + 3, rss.key_len);
@@ -306,12 +321,21 @@ static const char *nc_rss_config(struct nc_cmd *c)
 	c->nc->state.rss = rss;
 	c->nc->state.rss_enabled = true;
 	c->nc->state.vq_pairs = rss.max_tx_vq;
+	/*
+	 * With RSS negotiated the device hashes with the RSS configuration,
+	 * for steering and for the hash report alike; Linux sends no
+	 * HASH_CONFIG then.
+	 */
+	if (nc_has(c->nc, VIRTIO_NET_F_HASH_REPORT)) {
+		c->nc->state.hash = rss;
+		c->nc->state.hash_report = rss.hash_types != 0;
+	}
 	return NULL;
 }
 
 static const char *nc_hash_config(struct nc_cmd *c)
 {
-	struct net_ctrl_rss hash;
+	struct vdpa_net_ctrl_rss hash;
 	const u8 *p = c->data;
 	const char *err;
 
@@ -341,6 +365,8 @@ static const char *nc_hash_config(struct nc_cmd *c)
 		return NC_E_REFUSED;
 	c->nc->state.hash = hash;
 	c->nc->state.hash_report = hash.hash_types != 0;
+	/* Like VQ_PAIRS_SET, the last command of the class wins. */
+	c->nc->state.rss_enabled = false;
 	return NULL;
 }
 
@@ -365,7 +391,7 @@ static const char *nc_guest_offloads_set(struct nc_cmd *c)
 /* ---- notification coalescing -------------------------------------- */
 
 /* struct virtio_net_ctrl_coal: le32 max_packets, le32 max_usecs */
-static void nc_get_coal(const u8 *p, struct net_ctrl_coal *coal)
+static void nc_get_coal(const u8 *p, struct vdpa_net_ctrl_coal *coal)
 {
 	coal->max_packets = get_unaligned_le32(p);
 	coal->max_usecs = get_unaligned_le32(p + 4);
@@ -374,8 +400,8 @@ static void nc_get_coal(const u8 *p, struct net_ctrl_coal *coal)
 static const char *nc_coal_set(struct nc_cmd *c)
 {
 	bool tx = c->cmd == VIRTIO_NET_CTRL_NOTF_COAL_TX_SET;
-	struct net_ctrl_state *s = &c->nc->state;
-	struct net_ctrl_coal coal;
+	struct vdpa_net_ctrl_state *s = &c->nc->state;
+	struct vdpa_net_ctrl_coal coal;
 	u32 vq, nvqs;
 	int err;
 
@@ -396,20 +422,27 @@ static const char *nc_coal_set(struct nc_cmd *c)
 		s->rx_coal = coal;
 	/* TX_SET and RX_SET apply to every queue of their direction. */
 	nvqs = nc_data_vqs(c->nc);
-	for (vq = tx ? 1 : 0; vq < nvqs && vq < NET_CTRL_COAL_MAX_VQS; vq += 2)
+	for (vq = tx ? 1 : 0; vq < nvqs && vq < VDPA_NET_CTRL_COAL_MAX_VQS;
+	     vq += 2)
 		s->vq_coal[vq] = coal;
 	return NULL;
 }
 
-static bool nc_vq_enabled(const struct net_ctrl *nc, u16 vq)
+/*
+ * The spec's "enabled" is the transport's queue enable, which the module
+ * cannot see; a driver enables every queue it sets up (Linux: all of
+ * max_virtqueue_pairs, whatever VQ_PAIRS_SET says), and it sends VQ_SET for
+ * each of them after a ring resize.  So every data virtqueue of the device
+ * counts as enabled.
+ */
+static bool nc_vq_enabled(const struct vdpa_net_ctrl *nc, u16 vq)
 {
-	return vq < 2 * (u32)nc->state.vq_pairs &&
-	       vq < NET_CTRL_COAL_MAX_VQS;
+	return vq < nc_data_vqs(nc) && vq < VDPA_NET_CTRL_COAL_MAX_VQS;
 }
 
 static const char *nc_coal_vq_set(struct nc_cmd *c)
 {
-	struct net_ctrl_coal coal;
+	struct vdpa_net_ctrl_coal coal;
 	u16 vq;
 
 	/* le16 vqn, le16 reserved (ignored), struct virtio_net_ctrl_coal */
@@ -427,7 +460,7 @@ static const char *nc_coal_vq_set(struct nc_cmd *c)
 
 static const char *nc_coal_vq_get(struct nc_cmd *c)
 {
-	struct net_ctrl_coal coal;
+	struct vdpa_net_ctrl_coal coal;
 	u16 vq;
 
 	/* le16 vqn, le16 reserved (ignored) */
@@ -449,12 +482,58 @@ static const char *nc_coal_vq_get(struct nc_cmd *c)
 
 /* ---- device statistics -------------------------------------------- */
 
+/* Statistics types whose feature was negotiated (virtio 1.4, 5.1.6.5.11). */
+static u64 nc_stats_allowed(const struct vdpa_net_ctrl *nc)
+{
+	u64 t = VIRTIO_NET_STATS_TYPE_CVQ | VIRTIO_NET_STATS_TYPE_RX_BASIC |
+		VIRTIO_NET_STATS_TYPE_RX_SPEED | VIRTIO_NET_STATS_TYPE_TX_BASIC |
+		VIRTIO_NET_STATS_TYPE_TX_SPEED;
+
+	if (nc_has(nc, VIRTIO_NET_F_GUEST_CSUM))
+		t |= VIRTIO_NET_STATS_TYPE_RX_CSUM;
+	if (nc_has(nc, VIRTIO_NET_F_GUEST_TSO4) ||
+	    nc_has(nc, VIRTIO_NET_F_GUEST_TSO6))
+		t |= VIRTIO_NET_STATS_TYPE_RX_GSO;
+	if (nc_has(nc, VIRTIO_NET_F_CSUM))
+		t |= VIRTIO_NET_STATS_TYPE_TX_CSUM;
+	if (nc_has(nc, VIRTIO_NET_F_HOST_TSO4) ||
+	    nc_has(nc, VIRTIO_NET_F_HOST_TSO6) ||
+	    nc_has(nc, VIRTIO_NET_F_HOST_USO))
+		t |= VIRTIO_NET_STATS_TYPE_TX_GSO;
+	return t;
+}
+
+/*
+ * The types the device reports: the parent's, plus the control queue's,
+ * which the module counts itself, less those whose feature is off.
+ */
 static int nc_stats_supported(struct nc_cmd *c, u64 *supported)
 {
+	int err;
+
 	*supported = 0;
-	if (!c->ops->stats_query)
+	if (c->ops->stats_query) {
+		err = c->ops->stats_query(c->priv, supported);
+		if (err)
+			return err;
+	}
+	*supported |= VIRTIO_NET_STATS_TYPE_CVQ;
+	*supported &= nc_stats_allowed(c->nc);
+	return 0;
+}
+
+/* struct virtio_net_stats_cvq; the counts include the current command. */
+static size_t nc_stats_cvq(struct nc_cmd *c, u16 vq, u8 *p, size_t room)
+{
+	if (room < NC_STATS_CVQ_LEN)
 		return 0;
-	return c->ops->stats_query(c->priv, supported);
+	memset(p, 0, NC_STATS_CVQ_LEN);
+	p[0] = VIRTIO_NET_STATS_TYPE_REPLY_CVQ;
+	put_unaligned_le16(vq, p + 2);
+	put_unaligned_le16(NC_STATS_CVQ_LEN, p + 6);
+	put_unaligned_le64(c->nc->cvq_commands, p + 8);
+	put_unaligned_le64(c->nc->cvq_ok + 1, p + 16);
+	return NC_STATS_CVQ_LEN;
 }
 
 static const char *nc_stats_query(struct nc_cmd *c)
@@ -473,7 +552,7 @@ static const char *nc_stats_query(struct nc_cmd *c)
 }
 
 /* Statistics types virtqueue @vq can report, 0 for a bad index. */
-static u64 nc_stats_kind(const struct net_ctrl *nc, u16 vq)
+static u64 nc_stats_kind(const struct vdpa_net_ctrl *nc, u16 vq)
 {
 	u32 data_vqs = nc_data_vqs(nc);
 
@@ -506,14 +585,25 @@ static const char *nc_stats_get(struct nc_cmd *c)
 		if (!types || types & ~(supported & nc_stats_kind(c->nc, vq)))
 			return NC_E_STATS;
 	}
-	if (n && !c->ops->stats_get)
-		return NC_E_REFUSED;
-
 	c->result_len = 0;
 	for (i = 0; i < n; i++) {
 		e = c->data + i * NC_STATS_ENTRY_LEN;
 		vq = get_unaligned_le16(e);
 		types = get_unaligned_le64(e + 8);
+		if (types == VIRTIO_NET_STATS_TYPE_CVQ) {
+			ret = nc_stats_cvq(c, vq, c->result + c->result_len,
+					   c->result_cap - c->result_len);
+			if (!ret) {
+				c->result_len = 0;
+				return NC_E_RESULT;
+			}
+			c->result_len += ret;
+			continue;
+		}
+		if (!c->ops->stats_get) {
+			c->result_len = 0;
+			return NC_E_REFUSED;
+		}
 		ret = c->ops->stats_get(c->priv, vq, types,
 					c->result + c->result_len,
 					c->result_cap - c->result_len);
@@ -591,7 +681,7 @@ static const struct nc_cmd_desc nc_stats_cmds[] = {
 static const struct {
 	const struct nc_cmd_desc *cmds;
 	u8 ncmds;
-} nc_classes[NET_CTRL_NCLASSES] = {
+} nc_classes[VDPA_NET_CTRL_NCLASSES] = {
 	[VIRTIO_NET_CTRL_RX] = { nc_rx_cmds, ARRAY_SIZE(nc_rx_cmds) },
 	[VIRTIO_NET_CTRL_MAC] = { nc_mac_cmds, ARRAY_SIZE(nc_mac_cmds) },
 	[VIRTIO_NET_CTRL_VLAN] = { nc_vlan_cmds, ARRAY_SIZE(nc_vlan_cmds) },
@@ -609,7 +699,8 @@ static const char *nc_dispatch(struct nc_cmd *c, u8 class)
 {
 	const struct nc_cmd_desc *d;
 
-	if (class >= NET_CTRL_NCLASSES || c->cmd >= nc_classes[class].ncmds)
+	if (class >= VDPA_NET_CTRL_NCLASSES ||
+	    c->cmd >= nc_classes[class].ncmds)
 		return NC_E_UNKNOWN;
 	d = &nc_classes[class].cmds[c->cmd];
 	if (!d->handler)
@@ -622,58 +713,57 @@ static const char *nc_dispatch(struct nc_cmd *c, u8 class)
 /* ---- public API --------------------------------------------------- */
 
 /**
- * net_ctrl_init() - initialize the functional core of a device
+ * vdpa_net_ctrl_init() - initialize the functional core of a device
  * @nc: the core to initialize
  * @limits: what the parent device can hold
  *
- * Copies @limits, clamped to the NET_CTRL_* maxima (and max_vq_pairs to
- * 1..VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX), clears the negotiated features and
- * resets the state to the device defaults.
+ * Copies @limits, clears the negotiated features and the control queue's
+ * counters and resets the state to the device defaults.
  *
  * Context: any context.
+ * Return: 0, or -EINVAL when a limit is beyond what the module can hold:
+ * max_vq_pairs outside 1..VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX, or a table or
+ * key larger than its VDPA_NET_CTRL_* maximum.
  */
-void net_ctrl_init(struct net_ctrl *nc, const struct net_ctrl_limits *limits)
+int vdpa_net_ctrl_init(struct vdpa_net_ctrl *nc,
+		       const struct vdpa_net_ctrl_limits *limits)
 {
-	struct net_ctrl_limits *lim = &nc->limits;
-
-	*lim = *limits;
-	if (!lim->max_vq_pairs)
-		lim->max_vq_pairs = 1;
-	if (lim->max_vq_pairs > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX)
-		lim->max_vq_pairs = VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX;
-	if (lim->mac_table_entries > NET_CTRL_MAC_TABLE_MAX)
-		lim->mac_table_entries = NET_CTRL_MAC_TABLE_MAX;
-	if (lim->rss_max_key_size > NET_CTRL_RSS_MAX_KEY_SIZE)
-		lim->rss_max_key_size = NET_CTRL_RSS_MAX_KEY_SIZE;
-	if (lim->rss_max_indirection_table_length > NET_CTRL_RSS_MAX_TABLE_LEN)
-		lim->rss_max_indirection_table_length =
-			NET_CTRL_RSS_MAX_TABLE_LEN;
-	net_ctrl_reset(nc);
+	if (!limits->max_vq_pairs ||
+	    limits->max_vq_pairs > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX ||
+	    limits->mac_table_entries > VDPA_NET_CTRL_MAC_TABLE_MAX ||
+	    limits->rss_max_key_size > VDPA_NET_CTRL_RSS_MAX_KEY_SIZE ||
+	    limits->rss_max_indirection_table_length >
+	    VDPA_NET_CTRL_RSS_MAX_TABLE_LEN)
+		return -EINVAL;
+	nc->limits = *limits;
+	nc->cvq_commands = 0;
+	nc->cvq_ok = 0;
+	vdpa_net_ctrl_reset(nc);
+	return 0;
 }
-EXPORT_SYMBOL_GPL(net_ctrl_init);
 
 /**
- * net_ctrl_reset() - reset the state to the device defaults
+ * vdpa_net_ctrl_reset() - reset the state to the device defaults
  * @nc: the core
  *
  * After a device reset: zero MAC, promiscuous mode on and every other
  * receive mode off, empty MAC and VLAN filters, one queue pair, RSS and
  * hash report off, no guest offloads, coalescing 0.  The negotiated
- * features are cleared too; net_ctrl_set_features() sets them again.
+ * features are cleared too; vdpa_net_ctrl_set_features() sets them again.
  *
  * Context: any context.
  */
-void net_ctrl_reset(struct net_ctrl *nc)
+void vdpa_net_ctrl_reset(struct vdpa_net_ctrl *nc)
 {
 	memset(&nc->state, 0, sizeof(nc->state));
 	nc->state.rx_mode = BIT(VIRTIO_NET_CTRL_RX_PROMISC);
 	nc->state.vq_pairs = 1;
 	nc->features = 0;
 }
-EXPORT_SYMBOL_GPL(net_ctrl_reset);
+EXPORT_SYMBOL_IF_KUNIT(vdpa_net_ctrl_reset);
 
 /**
- * net_ctrl_set_features() - record the features the driver accepted
+ * vdpa_net_ctrl_set_features() - record the features the driver accepted
  * @nc: the core
  * @features: the negotiated VIRTIO_NET_F_* and VIRTIO_F_* bits
  *
@@ -682,20 +772,20 @@ EXPORT_SYMBOL_GPL(net_ctrl_reset);
  *
  * Context: any context.
  */
-void net_ctrl_set_features(struct net_ctrl *nc, u64 features)
+void vdpa_net_ctrl_set_features(struct vdpa_net_ctrl *nc, u64 features)
 {
 	nc->features = features;
 	nc->state.guest_offloads = features & NC_GUEST_OFFLOADS;
 }
-EXPORT_SYMBOL_GPL(net_ctrl_set_features);
+EXPORT_SYMBOL_IF_KUNIT(vdpa_net_ctrl_set_features);
 
 /**
- * net_ctrl_features() - the control features a parent can offer
+ * vdpa_net_ctrl_features() - the control features a parent can offer
  * @ops: the parent callbacks (may be NULL)
  * @limits: what the parent can hold
  *
  * Derives the VIRTIO_NET_F_* bits whose commands the module can answer
- * with these callbacks and limits; &net_ctrl_limits.soft_features stands
+ * with these callbacks and limits; &vdpa_net_ctrl_limits.soft_features stands
  * in for missing callbacks of CTRL_RX, CTRL_RX_EXTRA, CTRL_MAC_ADDR,
  * CTRL_VLAN and CTRL_GUEST_OFFLOADS only.  VIRTIO_NET_F_CTRL_VQ is always
  * included.
@@ -703,8 +793,8 @@ EXPORT_SYMBOL_GPL(net_ctrl_set_features);
  * Context: any context.
  * Return: the feature bits to offer.
  */
-u64 net_ctrl_features(const struct net_ctrl_ops *ops,
-		      const struct net_ctrl_limits *limits)
+u64 vdpa_net_ctrl_features(const struct vdpa_net_ctrl_ops *ops,
+			   const struct vdpa_net_ctrl_limits *limits)
 {
 	u64 soft = limits->soft_features & NC_SOFT_FEATURES;
 	u64 f = BIT_ULL(VIRTIO_NET_F_CTRL_VQ);
@@ -731,12 +821,14 @@ u64 net_ctrl_features(const struct net_ctrl_ops *ops,
 	mq = ops->vq_pairs_set && limits->max_vq_pairs > 1;
 	if (mq)
 		f |= BIT_ULL(VIRTIO_NET_F_MQ);
-	if (ops->rss_set && mq && limits->rss_max_key_size &&
-	    limits->rss_max_indirection_table_length &&
+	/* The spec's minimums for a device that offers the feature. */
+	if (ops->rss_set && mq &&
+	    limits->rss_max_key_size >= NC_RSS_MIN_KEY_SIZE &&
+	    limits->rss_max_indirection_table_length >= NC_RSS_MIN_TABLE_LEN &&
 	    limits->supported_hash_types)
 		f |= BIT_ULL(VIRTIO_NET_F_RSS);
 	if (ops->hash_set && limits->supported_hash_types &&
-	    limits->rss_max_key_size)
+	    limits->rss_max_key_size >= NC_RSS_MIN_KEY_SIZE)
 		f |= BIT_ULL(VIRTIO_NET_F_HASH_REPORT);
 
 	if (ops->guest_offloads_set ||
@@ -745,16 +837,52 @@ u64 net_ctrl_features(const struct net_ctrl_ops *ops,
 	if (ops->coal_tx_set && ops->coal_rx_set)
 		f |= BIT_ULL(VIRTIO_NET_F_NOTF_COAL);
 	if (ops->coal_vq_set &&
-	    2 * (u32)limits->max_vq_pairs <= NET_CTRL_COAL_MAX_VQS)
+	    2 * (u32)limits->max_vq_pairs <= VDPA_NET_CTRL_COAL_MAX_VQS)
 		f |= BIT_ULL(VIRTIO_NET_F_VQ_NOTF_COAL);
 	if (ops->stats_query && ops->stats_get)
 		f |= BIT_ULL(VIRTIO_NET_F_DEVICE_STATS);
 	return f;
 }
-EXPORT_SYMBOL_GPL(net_ctrl_features);
+EXPORT_SYMBOL_GPL(vdpa_net_ctrl_features);
+
+/* The longest reply one STATISTICS GET entry can ask for: every type. */
+#define NC_STATS_MAX_REPLY	(sizeof(struct virtio_net_stats_rx_basic) + \
+				 sizeof(struct virtio_net_stats_rx_csum) + \
+				 sizeof(struct virtio_net_stats_rx_gso) + \
+				 sizeof(struct virtio_net_stats_rx_speed) + \
+				 sizeof(struct virtio_net_stats_tx_basic) + \
+				 sizeof(struct virtio_net_stats_tx_csum) + \
+				 sizeof(struct virtio_net_stats_tx_gso) + \
+				 sizeof(struct virtio_net_stats_tx_speed) + \
+				 sizeof(struct virtio_net_stats_cvq))
 
 /**
- * net_ctrl_execute() - decode, validate and apply one control command
+ * vdpa_net_ctrl_result_max() - the most result bytes a command can produce
+ * @cmd: the readable bytes of the chain: u8 class, u8 command, payload
+ * @len: bytes at @cmd
+ *
+ * For the caller of vdpa_net_ctrl_execute() that sizes the result buffer:
+ * a STATISTICS GET replies to each of its entries (virtio_net reads every
+ * queue's counters at once), every other command fits in
+ * VDPA_NET_CTRL_MAX_RESULT_LEN.
+ *
+ * Context: any context.
+ * Return: a bound on the result bytes, at least VDPA_NET_CTRL_MAX_RESULT_LEN.
+ */
+size_t vdpa_net_ctrl_result_max(const u8 *cmd, size_t len)
+{
+	size_t entries;
+
+	if (len < 2 || cmd[0] != VIRTIO_NET_CTRL_STATS ||
+	    cmd[1] != VIRTIO_NET_CTRL_STATS_GET)
+		return VDPA_NET_CTRL_MAX_RESULT_LEN;
+	entries = (len - 2) / NC_STATS_ENTRY_LEN;
+	return max_t(size_t, VDPA_NET_CTRL_MAX_RESULT_LEN,
+		     entries * NC_STATS_MAX_REPLY);
+}
+
+/**
+ * vdpa_net_ctrl_execute() - decode, validate and apply one control command
  * @nc: the core
  * @ops: the parent callbacks (may be NULL)
  * @priv: passed to every callback
@@ -774,10 +902,10 @@ EXPORT_SYMBOL_GPL(net_ctrl_features);
  *
  * Context: the context the callbacks need; the caller serializes.
  */
-void net_ctrl_execute(struct net_ctrl *nc, const struct net_ctrl_ops *ops,
-		      void *priv, const void *cmd, size_t len,
-		      void *result, size_t result_cap,
-		      struct net_ctrl_result *res)
+void vdpa_net_ctrl_execute(struct vdpa_net_ctrl *nc,
+			   const struct vdpa_net_ctrl_ops *ops, void *priv,
+			   const void *cmd, size_t len, void *result,
+			   size_t result_cap, struct vdpa_net_ctrl_result *res)
 {
 	const u8 *p = cmd;
 	struct nc_cmd c = {
@@ -789,6 +917,7 @@ void net_ctrl_execute(struct net_ctrl *nc, const struct net_ctrl_ops *ops,
 	};
 	const char *reason;
 
+	nc->cvq_commands++;
 	if (len < 2) {
 		reason = NC_E_SHORT;
 	} else {
@@ -801,21 +930,23 @@ void net_ctrl_execute(struct net_ctrl *nc, const struct net_ctrl_ops *ops,
 	res->ack = reason ? VIRTIO_NET_ERR : VIRTIO_NET_OK;
 	res->reason = reason;
 	res->len = reason ? 0 : c.result_len;
+	if (!reason)
+		nc->cvq_ok++;
 }
-EXPORT_SYMBOL_GPL(net_ctrl_execute);
 
-static bool nc_table_has(const struct net_ctrl_mac_table *t, const u8 *addr)
+static bool nc_table_has(const struct vdpa_net_ctrl_mac_table *t,
+			 const u8 *addr)
 {
 	u32 i;
 
-	for (i = 0; i < t->count && i < NET_CTRL_MAC_TABLE_MAX; i++)
+	for (i = 0; i < t->count && i < VDPA_NET_CTRL_MAC_TABLE_MAX; i++)
 		if (ether_addr_equal_unaligned(t->addr[i], addr))
 			return true;
 	return false;
 }
 
 /**
- * net_ctrl_rx_accept() - whether the receive filter lets a frame through
+ * vdpa_net_ctrl_rx_accept() - whether the receive filter lets a frame through
  * @nc: the core
  * @frame: the frame, from its Ethernet header (no virtio-net header)
  * @len: bytes at @frame
@@ -827,10 +958,10 @@ static bool nc_table_has(const struct net_ctrl_mac_table *t, const u8 *addr)
  * Context: any context.
  * Return: true to deliver the frame, false to drop it.
  */
-bool net_ctrl_rx_accept(const struct net_ctrl *nc, const void *frame,
-			size_t len)
+bool vdpa_net_ctrl_rx_accept(const struct vdpa_net_ctrl *nc, const void *frame,
+			     size_t len)
 {
-	const struct net_ctrl_state *s = &nc->state;
+	const struct vdpa_net_ctrl_state *s = &nc->state;
 	u16 dest[ETH_ALEN / 2];	/* u16-aligned copy of the destination */
 	const u8 *da = (const u8 *)dest;
 	const u8 *eth = frame;
@@ -869,33 +1000,34 @@ bool net_ctrl_rx_accept(const struct net_ctrl *nc, const void *frame,
 		return true;
 	return nc_table_has(&s->uc, da);
 }
-EXPORT_SYMBOL_GPL(net_ctrl_rx_accept);
+EXPORT_SYMBOL_GPL(vdpa_net_ctrl_rx_accept);
 
 /**
- * net_ctrl_save() - copy the device-side state
+ * vdpa_net_ctrl_save() - copy the device-side state
  * @nc: the core
  * @out: where to copy it
  *
  * Context: any context.
  */
-void net_ctrl_save(const struct net_ctrl *nc, struct net_ctrl_state *out)
+void vdpa_net_ctrl_save(const struct vdpa_net_ctrl *nc,
+			struct vdpa_net_ctrl_state *out)
 {
 	*out = nc->state;
 }
-EXPORT_SYMBOL_GPL(net_ctrl_save);
+EXPORT_SYMBOL_IF_KUNIT(vdpa_net_ctrl_save);
 
-static bool nc_table_ok(const struct net_ctrl *nc,
-			const struct net_ctrl_mac_table *t)
+static bool nc_table_ok(const struct vdpa_net_ctrl *nc,
+			const struct vdpa_net_ctrl_mac_table *t)
 {
 	if (t->overflow)
 		return !t->count;
 	return t->count <= nc->limits.mac_table_entries;
 }
 
-static int nc_check_state(const struct net_ctrl *nc,
-			  const struct net_ctrl_state *in)
+static int nc_check_state(const struct vdpa_net_ctrl *nc,
+			  const struct vdpa_net_ctrl_state *in)
 {
-	const struct net_ctrl_limits *lim = &nc->limits;
+	const struct vdpa_net_ctrl_limits *lim = &nc->limits;
 
 	if (in->rx_mode & ~(BIT(NC_RX_MODES) - 1))
 		return -EINVAL;
@@ -920,9 +1052,9 @@ static int nc_check_state(const struct net_ctrl *nc,
 	return 0;
 }
 
-static int nc_replay_rx(const struct net_ctrl *nc,
-			const struct net_ctrl_state *in,
-			const struct net_ctrl_ops *ops, void *priv)
+static int nc_replay_rx(const struct vdpa_net_ctrl *nc,
+			const struct vdpa_net_ctrl_state *in,
+			const struct vdpa_net_ctrl_ops *ops, void *priv)
 {
 	u8 mode, last = VIRTIO_NET_CTRL_RX_ALLMULTI;
 	int err;
@@ -939,9 +1071,9 @@ static int nc_replay_rx(const struct net_ctrl *nc,
 	return 0;
 }
 
-static int nc_replay_mq(const struct net_ctrl *nc,
-			const struct net_ctrl_state *in,
-			const struct net_ctrl_ops *ops, void *priv)
+static int nc_replay_mq(const struct vdpa_net_ctrl *nc,
+			const struct vdpa_net_ctrl_state *in,
+			const struct vdpa_net_ctrl_ops *ops, void *priv)
 {
 	int err;
 
@@ -956,14 +1088,15 @@ static int nc_replay_mq(const struct net_ctrl *nc,
 		if (err)
 			return err;
 	}
-	if (in->hash_report && ops->hash_set)
+	/* In RSS mode the RSS configuration carries the hash report. */
+	if (in->hash_report && !in->rss_enabled && ops->hash_set)
 		return ops->hash_set(priv, &in->hash);
 	return 0;
 }
 
-static int nc_replay_coal(const struct net_ctrl *nc,
-			  const struct net_ctrl_state *in,
-			  const struct net_ctrl_ops *ops, void *priv)
+static int nc_replay_coal(const struct vdpa_net_ctrl *nc,
+			  const struct vdpa_net_ctrl_state *in,
+			  const struct vdpa_net_ctrl_ops *ops, void *priv)
 {
 	u32 vq, nvqs;
 	int err;
@@ -983,7 +1116,7 @@ static int nc_replay_coal(const struct net_ctrl *nc,
 	if (!nc_has(nc, VIRTIO_NET_F_VQ_NOTF_COAL) || !ops->coal_vq_set)
 		return 0;
 	nvqs = 2 * (u32)in->vq_pairs;
-	for (vq = 0; vq < nvqs && vq < NET_CTRL_COAL_MAX_VQS; vq++) {
+	for (vq = 0; vq < nvqs && vq < VDPA_NET_CTRL_COAL_MAX_VQS; vq++) {
 		err = ops->coal_vq_set(priv, vq, &in->vq_coal[vq]);
 		if (err)
 			return err;
@@ -991,9 +1124,9 @@ static int nc_replay_coal(const struct net_ctrl *nc,
 	return 0;
 }
 
-static int nc_replay(const struct net_ctrl *nc,
-		     const struct net_ctrl_state *in,
-		     const struct net_ctrl_ops *ops, void *priv)
+static int nc_replay(const struct vdpa_net_ctrl *nc,
+		     const struct vdpa_net_ctrl_state *in,
+		     const struct vdpa_net_ctrl_ops *ops, void *priv)
 {
 	u32 vid;
 	int err;
@@ -1015,7 +1148,7 @@ static int nc_replay(const struct net_ctrl *nc,
 			return err;
 	}
 	if (nc_has(nc, VIRTIO_NET_F_CTRL_VLAN) && ops->vlan_add) {
-		for (vid = 0; vid < NET_CTRL_VLAN_N; vid++) {
+		for (vid = 0; vid < VDPA_NET_CTRL_VLAN_N; vid++) {
 			if (!test_bit(vid, in->vlans))
 				continue;
 			err = ops->vlan_add(priv, vid);
@@ -1036,9 +1169,9 @@ static int nc_replay(const struct net_ctrl *nc,
 }
 
 /**
- * net_ctrl_restore() - load a saved state and replay it into the parent
+ * vdpa_net_ctrl_restore() - load a saved state and replay it into the parent
  * @nc: the core, with its features already negotiated
- * @in: the state to load, as saved by net_ctrl_save()
+ * @in: the state to load, as saved by vdpa_net_ctrl_save()
  * @ops: the parent callbacks (may be NULL)
  * @priv: passed to every callback
  *
@@ -1055,8 +1188,9 @@ static int nc_replay(const struct net_ctrl *nc,
  * Context: the context the callbacks need; the caller serializes.
  * Return: 0, -EINVAL if @in is out of range, or the first callback error.
  */
-int net_ctrl_restore(struct net_ctrl *nc, const struct net_ctrl_state *in,
-		     const struct net_ctrl_ops *ops, void *priv)
+int vdpa_net_ctrl_restore(struct vdpa_net_ctrl *nc,
+			  const struct vdpa_net_ctrl_state *in,
+			  const struct vdpa_net_ctrl_ops *ops, void *priv)
 {
 	int err;
 
@@ -1070,18 +1204,18 @@ int net_ctrl_restore(struct net_ctrl *nc, const struct net_ctrl_state *in,
 		nc->state = *in;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(net_ctrl_restore);
+EXPORT_SYMBOL_IF_KUNIT(vdpa_net_ctrl_restore);
 
 /**
- * net_ctrl_class_name() - short name of a command class, for tracing
+ * vdpa_net_ctrl_class_name() - short name of a command class, for tracing
  * @class: VIRTIO_NET_CTRL_* class number
  *
  * Context: any context.
  * Return: a constant string, "unknown" for a class the module lacks.
  */
-const char *net_ctrl_class_name(u8 class)
+const char *vdpa_net_ctrl_class_name(u8 class)
 {
-	static const char * const names[NET_CTRL_NCLASSES] = {
+	static const char * const names[VDPA_NET_CTRL_NCLASSES] = {
 		[VIRTIO_NET_CTRL_RX] = "rx",
 		[VIRTIO_NET_CTRL_MAC] = "mac",
 		[VIRTIO_NET_CTRL_VLAN] = "vlan",
@@ -1093,8 +1227,7 @@ const char *net_ctrl_class_name(u8 class)
 		[VIRTIO_NET_CTRL_STATS] = "stats",
 	};
 
-	if (class >= NET_CTRL_NCLASSES || !names[class])
+	if (class >= VDPA_NET_CTRL_NCLASSES || !names[class])
 		return "unknown";
 	return names[class];
 }
-EXPORT_SYMBOL_GPL(net_ctrl_class_name);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests for net_ctrl_vringh, over real split virtqueues in kernel
+ * KUnit tests for vdpa_net_ctrl, over real split virtqueues in kernel
  * memory: a fake driver posts chains the way virtio_net (or a hostile
  * driver) would, the library handles them, the test reads the used ring,
  * the acks and the device-side state.
@@ -12,12 +12,12 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
-#include <linux/net_ctrl_vringh.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
+#include <linux/vdpa_net_ctrl.h>
 #include <linux/vhost_iotlb.h>
-#include <linux/vringh.h>
 #include <linux/virtio_ring.h>
+#include <linux/vringh.h>
 #include <uapi/linux/virtio_config.h>
 
 #define RING_NUM	64
@@ -35,7 +35,7 @@
 			 VIRTIO_NET_STATS_TYPE_TX_BASIC | \
 			 VIRTIO_NET_STATS_TYPE_CVQ)
 
-static const struct net_ctrl_limits test_limits = {
+static const struct vdpa_net_ctrl_limits test_limits = {
 	.max_vq_pairs = 4,
 	.mac_table_entries = 4,
 	.rss_max_key_size = 40,
@@ -65,8 +65,8 @@ static int fp_rx_mode(void *p, u8 cmd, bool on)
 	return fp_call(p);
 }
 
-static int fp_table(void *p, const struct net_ctrl_mac_table *uc,
-		    const struct net_ctrl_mac_table *mc)
+static int fp_table(void *p, const struct vdpa_net_ctrl_mac_table *uc,
+		    const struct vdpa_net_ctrl_mac_table *mc)
 {
 	return fp_call(p);
 }
@@ -91,7 +91,7 @@ static int fp_pairs(void *p, u16 pairs)
 	return fp_call(p);
 }
 
-static int fp_rss(void *p, const struct net_ctrl_rss *r)
+static int fp_rss(void *p, const struct vdpa_net_ctrl_rss *r)
 {
 	return fp_call(p);
 }
@@ -101,12 +101,12 @@ static int fp_offl(void *p, u64 o)
 	return fp_call(p);
 }
 
-static int fp_coal(void *p, const struct net_ctrl_coal *c)
+static int fp_coal(void *p, const struct vdpa_net_ctrl_coal *c)
 {
 	return fp_call(p);
 }
 
-static int fp_vq_coal(void *p, u16 vq, const struct net_ctrl_coal *c)
+static int fp_vq_coal(void *p, u16 vq, const struct vdpa_net_ctrl_coal *c)
 {
 	return fp_call(p);
 }
@@ -137,7 +137,7 @@ static int fp_stats_get(void *p, u16 vq, u64 types, void *reply, size_t len)
 	return sizeof(hdr);
 }
 
-static const struct net_ctrl_ops fake_ops = {
+static const struct vdpa_net_ctrl_ops fake_ops = {
 	.rx_mode_set = fp_rx_mode,
 	.mac_table_set = fp_table,
 	.mac_addr_set = fp_mac,
@@ -163,7 +163,7 @@ struct fake_cvq {
 	u16 used_seen;
 	u16 next_desc;
 	struct vringh vrh;
-	struct net_ctrl_vringh ctx;
+	struct vdpa_net_ctrl_vringh ctx;
 	struct fake_parent parent;
 	void *indirect[RING_NUM];
 	struct vhost_iotlb *iotlb;
@@ -235,9 +235,9 @@ static struct fake_cvq *fake_cvq_new(struct kunit *test, bool translate)
 				(void *)(uintptr_t)fake_addr(q, q->vr.used));
 	KUNIT_ASSERT_EQ(test, err, 0);
 	vringh_set_iotlb(&q->vrh, q->iotlb, &q->iotlb_lock);
-	KUNIT_ASSERT_EQ(test, net_ctrl_vringh_init(&q->ctx, "kunit",
-						   &test_limits, NULL), 0);
-	net_ctrl_set_features(&q->ctx.nc, ALL_FEATURES);
+	KUNIT_ASSERT_EQ(test, vdpa_net_ctrl_vringh_init(&q->ctx, "kunit",
+							&test_limits, NULL), 0);
+	vdpa_net_ctrl_set_features(&q->ctx.nc, ALL_FEATURES);
 	return q;
 }
 
@@ -247,7 +247,7 @@ static void fake_cvq_free(struct fake_cvq *q)
 
 	for (i = 0; i < RING_NUM; i++)
 		kfree(q->indirect[i]);
-	net_ctrl_vringh_cleanup(&q->ctx);
+	vdpa_net_ctrl_vringh_cleanup(&q->ctx);
 	vhost_iotlb_free(q->iotlb);
 }
 
@@ -325,8 +325,8 @@ static int fake_handle(struct fake_cvq *q, unsigned int budget)
 	struct bounce *b;
 	int ret;
 
-	ret = net_ctrl_vringh_handle_cvq(&q->ctx, &q->vrh, &fake_ops,
-					 &q->parent, budget);
+	ret = vdpa_net_ctrl_vringh_handle_cvq(&q->ctx, &q->vrh, &fake_ops,
+					      &q->parent, budget);
 	list_for_each_entry(b, &q->bounces, node)
 		if (b->write)
 			memcpy(b->orig, b->copy, b->len);
@@ -438,7 +438,7 @@ struct cmd_case {
 	u64 features;		/* 0: ALL_FEATURES */
 	u8 ack;
 	size_t result_len;	/* result bytes after the ack on success */
-	void (*check)(struct kunit *test, const struct net_ctrl_state *st);
+	void (*check)(struct kunit *test, const struct vdpa_net_ctrl_state *st);
 };
 
 #define CMD(...)	.cmd = (const u8[]){ __VA_ARGS__ }, \
@@ -446,24 +446,26 @@ struct cmd_case {
 #define OK		.ack = VIRTIO_NET_OK
 #define ERR		.ack = VIRTIO_NET_ERR
 
-static void chk_promisc_off(struct kunit *test, const struct net_ctrl_state *st)
+static void chk_promisc_off(struct kunit *test,
+			    const struct vdpa_net_ctrl_state *st)
 {
 	KUNIT_EXPECT_FALSE(test, st->rx_mode & BIT(VIRTIO_NET_CTRL_RX_PROMISC));
 }
 
-static void chk_nobcast(struct kunit *test, const struct net_ctrl_state *st)
+static void chk_nobcast(struct kunit *test,
+			const struct vdpa_net_ctrl_state *st)
 {
 	KUNIT_EXPECT_TRUE(test, st->rx_mode & BIT(VIRTIO_NET_CTRL_RX_NOBCAST));
 }
 
-static void chk_mac(struct kunit *test, const struct net_ctrl_state *st)
+static void chk_mac(struct kunit *test, const struct vdpa_net_ctrl_state *st)
 {
 	static const u8 a[] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
 
 	KUNIT_EXPECT_MEMEQ(test, st->mac, a, ETH_ALEN);
 }
 
-static void chk_tables(struct kunit *test, const struct net_ctrl_state *st)
+static void chk_tables(struct kunit *test, const struct vdpa_net_ctrl_state *st)
 {
 	static const u8 m[] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
 
@@ -473,24 +475,25 @@ static void chk_tables(struct kunit *test, const struct net_ctrl_state *st)
 	KUNIT_EXPECT_FALSE(test, st->uc.overflow || st->mc.overflow);
 }
 
-static void chk_mc_overflow(struct kunit *test, const struct net_ctrl_state *st)
+static void chk_mc_overflow(struct kunit *test,
+			    const struct vdpa_net_ctrl_state *st)
 {
 	KUNIT_EXPECT_TRUE(test, st->mc.overflow);
 	KUNIT_EXPECT_FALSE(test, st->uc.overflow);
 }
 
-static void chk_vlan(struct kunit *test, const struct net_ctrl_state *st)
+static void chk_vlan(struct kunit *test, const struct vdpa_net_ctrl_state *st)
 {
 	KUNIT_EXPECT_TRUE(test, test_bit(4095, st->vlans));
 }
 
-static void chk_pairs(struct kunit *test, const struct net_ctrl_state *st)
+static void chk_pairs(struct kunit *test, const struct vdpa_net_ctrl_state *st)
 {
 	KUNIT_EXPECT_EQ(test, st->vq_pairs, 4);
 	KUNIT_EXPECT_FALSE(test, st->rss_enabled);
 }
 
-static void chk_rss(struct kunit *test, const struct net_ctrl_state *st)
+static void chk_rss(struct kunit *test, const struct vdpa_net_ctrl_state *st)
 {
 	KUNIT_EXPECT_TRUE(test, st->rss_enabled);
 	KUNIT_EXPECT_EQ(test, st->vq_pairs, 2);
@@ -499,24 +502,27 @@ static void chk_rss(struct kunit *test, const struct net_ctrl_state *st)
 	KUNIT_EXPECT_EQ(test, st->rss.key_len, 40);
 }
 
-static void chk_hash(struct kunit *test, const struct net_ctrl_state *st)
+static void chk_hash(struct kunit *test, const struct vdpa_net_ctrl_state *st)
 {
 	KUNIT_EXPECT_TRUE(test, st->hash_report);
 	KUNIT_EXPECT_EQ(test, st->hash.hash_types, 1);
 }
 
-static void chk_offloads(struct kunit *test, const struct net_ctrl_state *st)
+static void chk_offloads(struct kunit *test,
+			 const struct vdpa_net_ctrl_state *st)
 {
 	KUNIT_EXPECT_EQ(test, st->guest_offloads, F(GUEST_CSUM));
 }
 
-static void chk_coal_tx(struct kunit *test, const struct net_ctrl_state *st)
+static void chk_coal_tx(struct kunit *test,
+			const struct vdpa_net_ctrl_state *st)
 {
 	KUNIT_EXPECT_EQ(test, st->tx_coal.max_packets, 16);
 	KUNIT_EXPECT_EQ(test, st->tx_coal.max_usecs, 100);
 }
 
-static void chk_coal_vq(struct kunit *test, const struct net_ctrl_state *st)
+static void chk_coal_vq(struct kunit *test,
+			const struct vdpa_net_ctrl_state *st)
 {
 	KUNIT_EXPECT_EQ(test, st->vq_coal[1].max_packets, 8);
 	KUNIT_EXPECT_EQ(test, st->vq_coal[1].max_usecs, 50);
@@ -585,8 +591,12 @@ static const struct cmd_case cmd_cases[] = {
 	{ "mq-rss-mask-not-pow2", CMD(4, 1, 1, 0, 0, 0, 2, 0, 0, 0,
 				      0, 0, 1, 0, 0, 0, 2, 0, 0),
 	  ERR },
-	{ "mq-rss-entry-disabled-queue", CMD(4, 1, 1, 0, 0, 0, 1, 0, 0, 0,
-					     0, 0, 2, 0, 2, 0, 0),
+	/* receive queue ids: any of the device's, whatever max_tx_vq says */
+	{ "mq-rss-entry-above-max-tx-vq", CMD(4, 1, 1, 0, 0, 0, 1, 0, 0, 0,
+					      0, 0, 3, 0, 2, 0, 0),
+	  OK },
+	{ "mq-rss-entry-beyond-device", CMD(4, 1, 1, 0, 0, 0, 1, 0, 0, 0,
+					    0, 0, 4, 0, 2, 0, 0),
 	  ERR },
 	{ "mq-rss-key-too-long", CMD(4, 1, 1, 0, 0, 0, 0, 0, 0, 0,
 				     0, 0, 1, 0, 41, 1, 2, 3, 4, 5, 6, 7, 8, 9,
@@ -613,10 +623,13 @@ static const struct cmd_case cmd_cases[] = {
 	{ "coal-rx", CMD(6, 1, 16, 0, 0, 0, 100, 0, 0, 0), OK },
 	{ "coal-vq-set", CMD(6, 2, 1, 0, 0, 0, 8, 0, 0, 0, 50, 0, 0, 0), OK,
 	  .check = chk_coal_vq },
-	{ "coal-vq-set-disabled", CMD(6, 2, 2, 0, 0, 0, 8, 0, 0, 0,
-				      50, 0, 0, 0), ERR },
+	/* every data queue of the device, not just the pairs in use */
+	{ "coal-vq-set-beyond-pairs-in-use", CMD(6, 2, 7, 0, 0, 0, 8, 0, 0,
+						 0, 50, 0, 0, 0), OK },
+	{ "coal-vq-set-cvq", CMD(6, 2, 8, 0, 0, 0, 8, 0, 0, 0,
+				 50, 0, 0, 0), ERR },
 	{ "coal-vq-get", CMD(6, 3, 0, 0, 0, 0), OK, .result_len = 8 },
-	{ "coal-vq-get-disabled", CMD(6, 3, 7, 0, 0, 0), ERR },
+	{ "coal-vq-get-cvq", CMD(6, 3, 8, 0, 0, 0), ERR, .result_len = 8 },
 	{ "coal-short", CMD(6, 0, 16, 0, 0, 0), ERR },
 	/* class 7: not defined (Linux 7.3 has no class 7) */
 	{ "class-7", CMD(7, 0, 0, 0, 0, 0), ERR },
@@ -648,7 +661,7 @@ static void run_cmd_case(struct kunit *test, const struct cmd_case *c,
 			 enum layout layout, bool refuse, bool translate)
 {
 	struct fake_cvq *q = fake_cvq_new(test, translate);
-	struct net_ctrl_state *before;
+	struct vdpa_net_ctrl_state *before;
 	u8 ack, result[64];
 	u32 used;
 
@@ -656,9 +669,9 @@ static void run_cmd_case(struct kunit *test, const struct cmd_case *c,
 	KUNIT_ASSERT_NOT_NULL(test, before);
 
 	if (c->features)
-		net_ctrl_set_features(&q->ctx.nc, c->features);
+		vdpa_net_ctrl_set_features(&q->ctx.nc, c->features);
 	q->parent.refuse = refuse;
-	net_ctrl_save(&q->ctx.nc, before);
+	vdpa_net_ctrl_save(&q->ctx.nc, before);
 	used = fake_send(test, q, c->cmd, c->len, layout, &ack, result,
 			 c->result_len ? c->result_len : 1);
 	if (c->ack == VIRTIO_NET_OK && !refuse) {
@@ -684,14 +697,14 @@ static void run_cmd_case(struct kunit *test, const struct cmd_case *c,
 	}
 	/* Whatever happened, the next valid command works. */
 	q->parent.refuse = false;
-	net_ctrl_set_features(&q->ctx.nc, ALL_FEATURES);
+	vdpa_net_ctrl_set_features(&q->ctx.nc, ALL_FEATURES);
 	used = fake_send(test, q, (const u8[]){ 3, 0 }, 2, LAYOUT_LINUX, &ack,
 			 NULL, 0);
 	KUNIT_EXPECT_EQ(test, ack, VIRTIO_NET_OK);
 	fake_cvq_free(q);
 }
 
-static void net_ctrl_test_cmd(struct kunit *test)
+static void vdpa_net_ctrl_test_cmd(struct kunit *test)
 {
 	const struct cmd_case *c = test->param_value;
 	enum layout l;
@@ -704,7 +717,7 @@ static void net_ctrl_test_cmd(struct kunit *test)
 
 /* ---- chains that are malformed as chains ---- */
 
-static void net_ctrl_test_no_ack(struct kunit *test)
+static void vdpa_net_ctrl_test_no_ack(struct kunit *test)
 {
 	struct fake_cvq *q = fake_cvq_new(test, false);
 	u8 cmd[] = { 0, 0, 0 };
@@ -727,7 +740,7 @@ static void net_ctrl_test_no_ack(struct kunit *test)
 	fake_cvq_free(q);
 }
 
-static void net_ctrl_test_misplaced_ack(struct kunit *test)
+static void vdpa_net_ctrl_test_misplaced_ack(struct kunit *test)
 {
 	struct fake_cvq *q = fake_cvq_new(test, false);
 	u8 cmd[] = { 0, 0, 0 }, status = 0xff;
@@ -749,7 +762,7 @@ static void net_ctrl_test_misplaced_ack(struct kunit *test)
 }
 
 /* INDIRECT with NEXT pointing back at itself: a loop vringh must catch. */
-static void net_ctrl_test_indirect_loop(struct kunit *test)
+static void vdpa_net_ctrl_test_indirect_loop(struct kunit *test)
 {
 	struct fake_cvq *q = fake_cvq_new(test, false);
 	struct vring_desc *table;
@@ -782,7 +795,7 @@ static void net_ctrl_test_indirect_loop(struct kunit *test)
 	fake_cvq_free(q);
 }
 
-static void net_ctrl_test_short_result(struct kunit *test)
+static void vdpa_net_ctrl_test_short_result(struct kunit *test)
 {
 	struct fake_cvq *q = fake_cvq_new(test, false);
 	u8 ack;
@@ -794,11 +807,12 @@ static void net_ctrl_test_short_result(struct kunit *test)
 	fake_cvq_free(q);
 }
 
-static void net_ctrl_test_oversize(struct kunit *test)
+static void vdpa_net_ctrl_test_oversize(struct kunit *test)
 {
 	struct fake_cvq *q = fake_cvq_new(test, false);
 	size_t n = 1000, len = 2 + 4 + 4 + n * ETH_ALEN;
-	u8 *cmd = kunit_kzalloc(test, NET_CTRL_MAX_CMD_LEN + 16, GFP_KERNEL);
+	u8 *cmd =
+		kunit_kzalloc(test, VDPA_NET_CTRL_MAX_CMD_LEN + 16, GFP_KERNEL);
 	u8 ack;
 
 	/* 1000 multicast entries: accepted, with the all-multicast fallback. */
@@ -809,8 +823,8 @@ static void net_ctrl_test_oversize(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ack, VIRTIO_NET_OK);
 	KUNIT_EXPECT_TRUE(test, q->ctx.nc.state.mc.overflow);
 	/* Longer than the bounce buffer: ERR, and the queue goes on. */
-	fake_send(test, q, cmd, NET_CTRL_MAX_CMD_LEN + 16, LAYOUT_FLAT, &ack,
-		  NULL, 0);
+	fake_send(test, q, cmd, VDPA_NET_CTRL_MAX_CMD_LEN + 16, LAYOUT_FLAT,
+		  &ack, NULL, 0);
 	KUNIT_EXPECT_EQ(test, ack, VIRTIO_NET_ERR);
 	fake_send(test, q, (const u8[]){ 3, 0 }, 2, LAYOUT_LINUX, &ack,
 		  NULL, 0);
@@ -818,12 +832,149 @@ static void net_ctrl_test_oversize(struct kunit *test)
 	fake_cvq_free(q);
 }
 
-static void net_ctrl_test_budget(struct kunit *test)
+/*
+ * Map [@p, @p + @len) of the driver's memory with @perm instead of
+ * read-write (0: not at all), as a hostile or buggy driver's IOTLB might.
+ */
+static void fake_remap(struct fake_cvq *q, void *p, size_t len, u32 perm)
+{
+	u64 lo = q->iova_off, hi = q->iova_off + (1ULL << 46) - 1;
+	u64 start = fake_addr(q, p), last = start + len - 1;
+
+	vhost_iotlb_del_range(q->iotlb, lo, hi);
+	KUNIT_ASSERT_EQ(q->test, vhost_iotlb_add_range(q->iotlb, lo, start - 1,
+						       0, VHOST_MAP_RW), 0);
+	if (perm)
+		KUNIT_ASSERT_EQ(q->test,
+				vhost_iotlb_add_range(q->iotlb, start, last,
+						      start - lo, perm), 0);
+	KUNIT_ASSERT_EQ(q->test, vhost_iotlb_add_range(q->iotlb, last + 1, hi,
+						       last + 1 - lo,
+						       VHOST_MAP_RW), 0);
+}
+
+/* A used ring the device cannot write is a broken ring, not a success. */
+static void vdpa_net_ctrl_test_used_unwritable(struct kunit *test)
+{
+	struct fake_cvq *q = fake_cvq_new(test, false);
+	u8 *cmd = kunit_kzalloc(test, 2, GFP_KERNEL);
+	u8 *ack = kunit_kzalloc(test, 1, GFP_KERNEL);
+	struct seg s[2] = { { cmd, 2 }, { ack, 1, true } };
+	u16 id;
+	u32 len;
+
+	cmd[0] = VIRTIO_NET_CTRL_ANNOUNCE;
+	cmd[1] = VIRTIO_NET_CTRL_ANNOUNCE_ACK;
+	fake_remap(q, q->vr.used, vring_size(RING_NUM, SMP_CACHE_BYTES) -
+		   ((u8 *)q->vr.used - (u8 *)q->mem), VHOST_MAP_RO);
+	fake_post(q, s, 2, false);
+	KUNIT_EXPECT_LT(test, fake_handle(q, 4), 0);
+	KUNIT_EXPECT_FALSE(test, fake_used(q, &id, &len));
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&q->ctx.stats.ring_errors), 1);
+	fake_cvq_free(q);
+}
+
+/*
+ * The ack is written, the result after it is not: the driver must not
+ * read VIRTIO_NET_OK for a command whose answer it did not get.
+ */
+static void vdpa_net_ctrl_test_result_unwritable(struct kunit *test)
+{
+	struct fake_cvq *q = fake_cvq_new(test, false);
+	u8 *cmd = kunit_kzalloc(test, 6, GFP_KERNEL);
+	u8 *ack = kunit_kzalloc(test, 1, GFP_KERNEL);
+	u8 *result = kunit_kzalloc(test, 8, GFP_KERNEL);
+	struct seg s[3] = { { cmd, 6 }, { ack, 1, true }, { result, 8, true } };
+	u16 id;
+	u32 len;
+
+	cmd[0] = VIRTIO_NET_CTRL_NOTF_COAL;
+	cmd[1] = VIRTIO_NET_CTRL_NOTF_COAL_VQ_GET;
+	*ack = 0xff;
+	fake_remap(q, result, 8, 0);
+	fake_post(q, s, 3, false);
+	KUNIT_EXPECT_EQ(test, fake_handle(q, 4), 1);
+	KUNIT_ASSERT_TRUE(test, fake_used(q, &id, &len));
+	KUNIT_EXPECT_EQ(test, *ack, VIRTIO_NET_ERR);
+	KUNIT_EXPECT_EQ(test, q->ctx.nc.cvq_ok, 0);
+	fake_cvq_free(q);
+}
+
+/*
+ * virtio_net reads every queue's counters with one STATISTICS GET: above
+ * a dozen queue pairs the replies no longer fit in 4 KiB.
+ */
+static void vdpa_net_ctrl_test_stats_big(struct kunit *test)
+{
+	struct fake_cvq *q = fake_cvq_new(test, false);
+	const size_t n = 600, rlen = n * sizeof(struct virtio_net_stats_reply_hdr);
+	u8 *cmd = kunit_kzalloc(test, 2 + 16 * n, GFP_KERNEL);
+	u8 *result = kunit_kzalloc(test, rlen, GFP_KERNEL);
+	size_t i;
+	u32 used;
+	u8 ack;
+
+	KUNIT_ASSERT_NOT_NULL(test, cmd);
+	KUNIT_ASSERT_NOT_NULL(test, result);
+	cmd[0] = VIRTIO_NET_CTRL_STATS;
+	cmd[1] = VIRTIO_NET_CTRL_STATS_GET;
+	for (i = 0; i < n; i++)
+		put_unaligned_le64(VIRTIO_NET_STATS_TYPE_RX_BASIC,
+				   cmd + 2 + 16 * i + 8);
+	used = fake_send(test, q, cmd, 2 + 16 * n, LAYOUT_LINUX, &ack, result,
+			 rlen);
+	KUNIT_EXPECT_EQ(test, ack, VIRTIO_NET_OK);
+	KUNIT_EXPECT_EQ(test, used, 1 + rlen);
+	KUNIT_EXPECT_EQ(test, result[rlen - 2], sizeof(struct virtio_net_stats_reply_hdr));
+	fake_cvq_free(q);
+}
+
+/*
+ * MAC tables have no length limit in the spec; a table the device cannot
+ * hold means all addresses of its kind, however long the command is.
+ */
+static void vdpa_net_ctrl_test_long_mac_table(struct kunit *test)
+{
+	struct fake_cvq *q = fake_cvq_new(test, false);
+	static const u8 mc[2][ETH_ALEN] = {
+		{ 0x01, 0x00, 0x5e, 0, 0, 1 }, { 0x33, 0x33, 0, 0, 0, 1 },
+	};
+	const size_t n = 11000, len = 2 + 4 + n * ETH_ALEN + 4 + 2 * ETH_ALEN;
+	u8 *cmd = kunit_kzalloc(test, len + 4, GFP_KERNEL);
+	u8 ack;
+
+	KUNIT_ASSERT_NOT_NULL(test, cmd);
+	KUNIT_ASSERT_GT(test, len, VDPA_NET_CTRL_MAX_CMD_LEN);
+	cmd[0] = VIRTIO_NET_CTRL_MAC;
+	cmd[1] = VIRTIO_NET_CTRL_MAC_TABLE_SET;
+	put_unaligned_le32(n, cmd + 2);
+	put_unaligned_le32(2, cmd + 6 + n * ETH_ALEN);
+	memcpy(cmd + 10 + n * ETH_ALEN, mc, sizeof(mc));
+	fake_send(test, q, cmd, len, LAYOUT_LINUX, &ack, NULL, 0);
+	KUNIT_EXPECT_EQ(test, ack, VIRTIO_NET_OK);
+	KUNIT_EXPECT_TRUE(test, q->ctx.nc.state.uc.overflow);
+	KUNIT_EXPECT_EQ(test, q->ctx.nc.state.uc.count, 0);
+	KUNIT_EXPECT_FALSE(test, q->ctx.nc.state.mc.overflow);
+	KUNIT_EXPECT_EQ(test, q->ctx.nc.state.mc.count, 2);
+	KUNIT_EXPECT_MEMEQ(test, q->ctx.nc.state.mc.addr, mc, sizeof(mc));
+
+	/* One byte too many, or a count past the end: bad length. */
+	fake_send(test, q, cmd, len + 1, LAYOUT_LINUX, &ack, NULL, 0);
+	KUNIT_EXPECT_EQ(test, ack, VIRTIO_NET_ERR);
+	put_unaligned_le32(3, cmd + 6 + n * ETH_ALEN);
+	fake_send(test, q, cmd, len, LAYOUT_LINUX, &ack, NULL, 0);
+	KUNIT_EXPECT_EQ(test, ack, VIRTIO_NET_ERR);
+	KUNIT_EXPECT_EQ(test, q->ctx.nc.state.mc.count, 2);
+	fake_cvq_free(q);
+}
+
+static void vdpa_net_ctrl_test_budget(struct kunit *test)
 {
 	struct fake_cvq *q = fake_cvq_new(test, false);
 	u8 cmd[10][2], acks[10];
 	struct seg s[2];
 	unsigned int i;
+	u64 ok;
 	u16 id;
 	u32 len;
 
@@ -843,11 +994,12 @@ static void net_ctrl_test_budget(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, fake_used(q, &id, &len));
 		KUNIT_EXPECT_EQ(test, acks[i], VIRTIO_NET_OK);
 	}
-	KUNIT_EXPECT_EQ(test, u64_stats_read(&q->ctx.stats.ok[VIRTIO_NET_CTRL_ANNOUNCE]), 10);
+	ok = u64_stats_read(&q->ctx.stats.ok[VIRTIO_NET_CTRL_ANNOUNCE]);
+	KUNIT_EXPECT_EQ(test, ok, 10);
 	fake_cvq_free(q);
 }
 
-static void net_ctrl_test_broken_ring(struct kunit *test)
+static void vdpa_net_ctrl_test_broken_ring(struct kunit *test)
 {
 	struct fake_cvq *q = fake_cvq_new(test, false);
 
@@ -859,10 +1011,10 @@ static void net_ctrl_test_broken_ring(struct kunit *test)
 	fake_cvq_free(q);
 }
 
-static void net_ctrl_test_reset(struct kunit *test)
+static void vdpa_net_ctrl_test_reset(struct kunit *test)
 {
 	struct fake_cvq *q = fake_cvq_new(test, false);
-	const struct net_ctrl_state *st = &q->ctx.nc.state;
+	const struct vdpa_net_ctrl_state *st = &q->ctx.nc.state;
 	u8 ack;
 
 	fake_send(test, q, (const u8[]){ 2, 0, 5, 0 }, 4, LAYOUT_LINUX,
@@ -871,19 +1023,20 @@ static void net_ctrl_test_reset(struct kunit *test)
 		  NULL, 0);
 	fake_send(test, q, (const u8[]){ 4, 0, 3, 0 }, 4, LAYOUT_LINUX,
 		  &ack, NULL, 0);
-	net_ctrl_reset(&q->ctx.nc);
+	vdpa_net_ctrl_reset(&q->ctx.nc);
 	KUNIT_EXPECT_EQ(test, st->rx_mode, BIT(VIRTIO_NET_CTRL_RX_PROMISC));
-	KUNIT_EXPECT_EQ(test, bitmap_weight(st->vlans, NET_CTRL_VLAN_N), 0);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(st->vlans, VDPA_NET_CTRL_VLAN_N),
+			0);
 	KUNIT_EXPECT_EQ(test, st->vq_pairs, 1);
 	KUNIT_EXPECT_EQ(test, st->uc.count + st->mc.count, 0);
 	KUNIT_EXPECT_FALSE(test, st->rss_enabled);
 	fake_cvq_free(q);
 }
 
-static void net_ctrl_test_save_restore(struct kunit *test)
+static void vdpa_net_ctrl_test_save_restore(struct kunit *test)
 {
 	struct fake_cvq *q = fake_cvq_new(test, false);
-	struct net_ctrl_state *saved;
+	struct vdpa_net_ctrl_state *saved;
 	unsigned int calls;
 	u8 ack;
 
@@ -898,19 +1051,23 @@ static void net_ctrl_test_save_restore(struct kunit *test)
 		  &ack, NULL, 0);
 	fake_send(test, q, (const u8[]){ 0, 1, 1 }, 3, LAYOUT_LINUX, &ack,
 		  NULL, 0);
-	net_ctrl_save(&q->ctx.nc, saved);
-	net_ctrl_reset(&q->ctx.nc);
-	net_ctrl_set_features(&q->ctx.nc, ALL_FEATURES);
+	vdpa_net_ctrl_save(&q->ctx.nc, saved);
+	vdpa_net_ctrl_reset(&q->ctx.nc);
+	vdpa_net_ctrl_set_features(&q->ctx.nc, ALL_FEATURES);
 	calls = q->parent.calls;
-	KUNIT_EXPECT_EQ(test, net_ctrl_restore(&q->ctx.nc, saved, &fake_ops,
-					       &q->parent), 0);
+	KUNIT_EXPECT_EQ(test,
+			vdpa_net_ctrl_restore(&q->ctx.nc, saved, &fake_ops,
+					      &q->parent),
+			0);
 	KUNIT_EXPECT_GT(test, q->parent.calls, calls);
 	KUNIT_EXPECT_MEMEQ(test, &q->ctx.nc.state, saved, sizeof(*saved));
 
 	/* A state the device cannot hold is refused as a whole. */
 	saved->vq_pairs = 9;
-	KUNIT_EXPECT_EQ(test, net_ctrl_restore(&q->ctx.nc, saved, &fake_ops,
-					       &q->parent), -EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			vdpa_net_ctrl_restore(&q->ctx.nc, saved, &fake_ops,
+					      &q->parent),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, q->ctx.nc.state.vq_pairs, 2);
 	fake_cvq_free(q);
 }
@@ -958,7 +1115,7 @@ static void rx_case_desc(const struct rx_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(rx, rx_cases, rx_case_desc);
 
-static void net_ctrl_test_rx_accept(struct kunit *test)
+static void vdpa_net_ctrl_test_rx_accept(struct kunit *test)
 {
 	const struct rx_case *c = test->param_value;
 	struct fake_cvq *q = fake_cvq_new(test, false);
@@ -982,99 +1139,109 @@ static void net_ctrl_test_rx_accept(struct kunit *test)
 	} else {
 		put_unaligned_be16(ETH_P_IP, frame + 12);
 	}
-	KUNIT_EXPECT_EQ(test, net_ctrl_rx_accept(&q->ctx.nc, frame,
-						 sizeof(frame)), c->accept);
-	KUNIT_EXPECT_FALSE(test, net_ctrl_rx_accept(&q->ctx.nc, frame, 10));
+	KUNIT_EXPECT_EQ(test,
+			vdpa_net_ctrl_rx_accept(&q->ctx.nc, frame, sizeof(frame)),
+			c->accept);
+	KUNIT_EXPECT_FALSE(test,
+			   vdpa_net_ctrl_rx_accept(&q->ctx.nc, frame, 10));
 	fake_cvq_free(q);
 }
 
 /* ---- feature derivation ---- */
 
-static void net_ctrl_test_features(struct kunit *test)
+static void vdpa_net_ctrl_test_features(struct kunit *test)
 {
-	struct net_ctrl_ops ops = {};
-	struct net_ctrl_limits lim = test_limits;
+	struct vdpa_net_ctrl_ops ops = {};
+	struct vdpa_net_ctrl_limits lim = test_limits;
 	u64 f;
 
-	f = net_ctrl_features(&ops, &lim);
+	f = vdpa_net_ctrl_features(&ops, &lim);
 	KUNIT_EXPECT_EQ(test, f, F(CTRL_VQ));
 
 	ops.vlan_add = fp_vid;
-	KUNIT_EXPECT_FALSE(test, net_ctrl_features(&ops, &lim) & F(CTRL_VLAN));
+	KUNIT_EXPECT_FALSE(test,
+			   vdpa_net_ctrl_features(&ops, &lim) & F(CTRL_VLAN));
 	ops.vlan_del = fp_vid;
-	KUNIT_EXPECT_TRUE(test, net_ctrl_features(&ops, &lim) & F(CTRL_VLAN));
+	KUNIT_EXPECT_TRUE(test,
+			  vdpa_net_ctrl_features(&ops, &lim) & F(CTRL_VLAN));
 
-	f = net_ctrl_features(&fake_ops, &lim);
+	f = vdpa_net_ctrl_features(&fake_ops, &lim);
 	KUNIT_EXPECT_EQ(test, f & ALL_FEATURES & ~(F(GUEST_CSUM) |
 		F(GUEST_TSO4) | F(GUEST_TSO6) | BIT_ULL(VIRTIO_F_VERSION_1)),
 		f);
 	KUNIT_EXPECT_TRUE(test, f & F(RSS));
 	lim.max_vq_pairs = 1;
-	f = net_ctrl_features(&fake_ops, &lim);
+	f = vdpa_net_ctrl_features(&fake_ops, &lim);
 	KUNIT_EXPECT_FALSE(test, f & (F(MQ) | F(RSS)));
 
 	memset(&ops, 0, sizeof(ops));
 	lim.soft_features = F(CTRL_RX) | F(CTRL_VLAN);
-	f = net_ctrl_features(&ops, &lim);
+	f = vdpa_net_ctrl_features(&ops, &lim);
 	KUNIT_EXPECT_EQ(test, f, F(CTRL_VQ) | F(CTRL_RX) | F(CTRL_VLAN));
 }
 
 /*
- * An allocation failure in net_ctrl_vringh_init() leaves nothing behind:
+ * An allocation failure in vdpa_net_ctrl_vringh_init() leaves nothing behind:
  * a caller that cleans up after it (as a device release does) must not
  * free the buffers a second time.
  */
-static void net_ctrl_test_init_nomem(struct kunit *test)
+static void vdpa_net_ctrl_test_init_nomem(struct kunit *test)
 {
 #ifdef CONFIG_FAILSLAB
-	struct net_ctrl_limits limits = { .max_vq_pairs = 1 };
-	struct net_ctrl_vringh *ctx;
+	struct vdpa_net_ctrl_limits limits = { .max_vq_pairs = 1 };
+	struct vdpa_net_ctrl_vringh *ctx;
 	int err;
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	/* The first slab allocation of this task fails (fail-nth). */
 	current->fail_nth = 1;
-	err = net_ctrl_vringh_init(ctx, "kunit-nomem", &limits, NULL);
+	err = vdpa_net_ctrl_vringh_init(ctx, "kunit-nomem", &limits, NULL);
 	current->fail_nth = 0;
 	if (!err) {
-		net_ctrl_vringh_cleanup(ctx);
+		vdpa_net_ctrl_vringh_cleanup(ctx);
 		/* failslab ignores GFP_KERNEL unless ignore-gfp-wait is N. */
-		kunit_skip(test, "no allocation failed (failslab/ignore-gfp-wait)");
+		kunit_skip(test,
+			   "no allocation failed (failslab/ignore-gfp-wait)");
 	}
 	KUNIT_ASSERT_EQ(test, err, -ENOMEM);
 	KUNIT_EXPECT_NULL(test, ctx->buf);
 	KUNIT_EXPECT_NULL(test, ctx->result);
 	/* As a release after the failure would. */
-	net_ctrl_vringh_cleanup(ctx);
+	vdpa_net_ctrl_vringh_cleanup(ctx);
 #else
 	kunit_skip(test, "needs CONFIG_FAILSLAB");
 #endif
 }
 
-static struct kunit_case net_ctrl_vringh_cases[] = {
-	KUNIT_CASE_PARAM(net_ctrl_test_cmd, cmd_gen_params),
-	KUNIT_CASE(net_ctrl_test_no_ack),
-	KUNIT_CASE(net_ctrl_test_misplaced_ack),
-	KUNIT_CASE(net_ctrl_test_indirect_loop),
-	KUNIT_CASE(net_ctrl_test_short_result),
-	KUNIT_CASE(net_ctrl_test_oversize),
-	KUNIT_CASE(net_ctrl_test_budget),
-	KUNIT_CASE(net_ctrl_test_broken_ring),
-	KUNIT_CASE(net_ctrl_test_reset),
-	KUNIT_CASE(net_ctrl_test_save_restore),
-	KUNIT_CASE_PARAM(net_ctrl_test_rx_accept, rx_gen_params),
-	KUNIT_CASE(net_ctrl_test_features),
-	KUNIT_CASE(net_ctrl_test_init_nomem),
+static struct kunit_case vdpa_net_ctrl_vringh_cases[] = {
+	KUNIT_CASE_PARAM(vdpa_net_ctrl_test_cmd, cmd_gen_params),
+	KUNIT_CASE(vdpa_net_ctrl_test_no_ack),
+	KUNIT_CASE(vdpa_net_ctrl_test_misplaced_ack),
+	KUNIT_CASE(vdpa_net_ctrl_test_indirect_loop),
+	KUNIT_CASE(vdpa_net_ctrl_test_short_result),
+	KUNIT_CASE(vdpa_net_ctrl_test_oversize),
+	KUNIT_CASE(vdpa_net_ctrl_test_long_mac_table),
+	KUNIT_CASE(vdpa_net_ctrl_test_used_unwritable),
+	KUNIT_CASE(vdpa_net_ctrl_test_result_unwritable),
+	KUNIT_CASE(vdpa_net_ctrl_test_stats_big),
+	KUNIT_CASE(vdpa_net_ctrl_test_budget),
+	KUNIT_CASE(vdpa_net_ctrl_test_broken_ring),
+	KUNIT_CASE(vdpa_net_ctrl_test_reset),
+	KUNIT_CASE(vdpa_net_ctrl_test_save_restore),
+	KUNIT_CASE_PARAM(vdpa_net_ctrl_test_rx_accept, rx_gen_params),
+	KUNIT_CASE(vdpa_net_ctrl_test_features),
+	KUNIT_CASE(vdpa_net_ctrl_test_init_nomem),
 	{}
 };
 
-static struct kunit_suite net_ctrl_vringh_suite = {
-	.name = "net_ctrl_vringh",
-	.test_cases = net_ctrl_vringh_cases,
+static struct kunit_suite vdpa_net_ctrl_vringh_suite = {
+	.name = "vdpa_net_ctrl",
+	.test_cases = vdpa_net_ctrl_vringh_cases,
 };
 
-kunit_test_suite(net_ctrl_vringh_suite);
+kunit_test_suite(vdpa_net_ctrl_vringh_suite);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit tests for net_ctrl_vringh");
+MODULE_DESCRIPTION("KUnit tests for vdpa_net_ctrl");
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

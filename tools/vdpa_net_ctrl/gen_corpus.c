@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/net_ctrl_vringh.h>
+#include <linux/vdpa_net_ctrl.h>
 
 #define F(x)	(1ULL << VIRTIO_NET_F_##x)
 

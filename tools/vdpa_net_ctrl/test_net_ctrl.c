@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host unit tests of the net_ctrl functional core
- * (kernel/drivers/vhost/net_ctrl_core.c, built unmodified with the shims
+ * Host unit tests of the vdpa_net_ctrl functional core
+ * (kernel/drivers/vdpa/vdpa_net_ctrl_core.c, built unmodified with the shims
  * in include/).  Prints "ok N - name" or "not ok N - name: detail" per
  * case and "# host unit: P passed, F failed" at the end.
  */
@@ -16,7 +16,7 @@
 
 #define F(x)		(1ULL << VIRTIO_NET_F_##x)
 #define PL(s)		(s), (sizeof(s) - 1)
-#define CAP_DEF		((size_t)-1)	/* NET_CTRL_MAX_RESULT_LEN */
+#define CAP_DEF		((size_t)-1)	/* VDPA_NET_CTRL_MAX_RESULT_LEN */
 #define MAXCMD		(160 * 1024)	/* a 65536-entry RSS table fits */
 
 static unsigned int n_pass, n_fail, n_case;
@@ -41,7 +41,7 @@ static void report(bool ok, const char *name, const char *fmt, ...)
 
 /* ---- a device with the mock parent -------------------------------- */
 
-static const struct net_ctrl_limits test_limits = {
+static const struct vdpa_net_ctrl_limits test_limits = {
 	.max_vq_pairs = 4,
 	.mac_table_entries = 4,
 	.rss_max_key_size = 40,
@@ -54,7 +54,7 @@ static const struct net_ctrl_limits test_limits = {
 
 static u64 all_features(void)
 {
-	return net_ctrl_features(&mock_ops, &test_limits) | GUEST_OFFL |
+	return vdpa_net_ctrl_features(&mock_ops, &test_limits) | GUEST_OFFL |
 	       F(MAC) | F(STATUS);
 }
 
@@ -63,11 +63,12 @@ static u64 all_features(void)
 			 VIRTIO_NET_STATS_TYPE_TX_BASIC |	\
 			 VIRTIO_NET_STATS_TYPE_CVQ)
 
-static void dev_new(struct net_ctrl *nc, struct mock *m, u64 features,
+static void dev_new(struct vdpa_net_ctrl *nc, struct mock *m, u64 features,
 		    unsigned int refuse)
 {
-	net_ctrl_init(nc, &test_limits);
-	net_ctrl_set_features(nc, features);
+	if (vdpa_net_ctrl_init(nc, &test_limits))
+		abort();
+	vdpa_net_ctrl_set_features(nc, features);
 	memset(m, 0, sizeof(*m));
 	m->stats_supported = STATS_SUPPORTED;
 	m->refuse = refuse;
@@ -77,15 +78,15 @@ static void dev_new(struct net_ctrl *nc, struct mock *m, u64 features,
  * Execute one command from exactly-sized heap copies, so that ASan sees
  * any read past @len or write past @cap.  The result is copied to @out.
  */
-static void exec_raw(struct net_ctrl *nc, struct mock *m, const void *cmd,
+static void exec_raw(struct vdpa_net_ctrl *nc, struct mock *m, const void *cmd,
 		     size_t len, size_t cap, u8 *out,
-		     struct net_ctrl_result *res)
+		     struct vdpa_net_ctrl_result *res)
 {
 	u8 *c = malloc(len ? len : 1);
 	u8 *r;
 
 	if (cap == CAP_DEF)
-		cap = NET_CTRL_MAX_RESULT_LEN;
+		cap = VDPA_NET_CTRL_MAX_RESULT_LEN;
 	r = malloc(cap ? cap : 1);
 	if (!c || !r)
 		abort();
@@ -94,16 +95,16 @@ static void exec_raw(struct net_ctrl *nc, struct mock *m, const void *cmd,
 	res->ack = 0xee;
 	res->reason = "unset";
 	res->len = 12345;
-	net_ctrl_execute(nc, &mock_ops, m, c, len, r, cap, res);
+	vdpa_net_ctrl_execute(nc, &mock_ops, m, c, len, r, cap, res);
 	if (out)
 		memcpy(out, r, cap);
 	free(c);
 	free(r);
 }
 
-static void exec_cmd(struct net_ctrl *nc, struct mock *m, u8 class, u8 cmd,
+static void exec_cmd(struct vdpa_net_ctrl *nc, struct mock *m, u8 class, u8 cmd,
 		     const void *pl, size_t plen, size_t cap, u8 *out,
-		     struct net_ctrl_result *res)
+		     struct vdpa_net_ctrl_result *res)
 {
 	static u8 buf[MAXCMD];
 
@@ -114,10 +115,10 @@ static void exec_cmd(struct net_ctrl *nc, struct mock *m, u8 class, u8 cmd,
 }
 
 /* Execute a command that must succeed (test setup). */
-static void must(struct net_ctrl *nc, struct mock *m, u8 class, u8 cmd,
+static void must(struct vdpa_net_ctrl *nc, struct mock *m, u8 class, u8 cmd,
 		 const void *pl, size_t plen)
 {
-	struct net_ctrl_result res;
+	struct vdpa_net_ctrl_result res;
 
 	exec_cmd(nc, m, class, cmd, pl, plen, CAP_DEF, NULL, &res);
 	if (res.ack != VIRTIO_NET_OK) {
@@ -235,13 +236,13 @@ static size_t mk_table(u8 *p, u32 n, u32 n_real, u32 m, u32 m_real)
 
 /* ---- setups ------------------------------------------------------- */
 
-static void setup_pairs4(struct net_ctrl *nc, struct mock *m)
+static void setup_pairs4(struct vdpa_net_ctrl *nc, struct mock *m)
 {
 	must(nc, m, VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET,
 	     PL("\x04\x00"));
 }
 
-static void setup_rss(struct net_ctrl *nc, struct mock *m)
+static void setup_rss(struct vdpa_net_ctrl *nc, struct mock *m)
 {
 	u8 p[1024];
 
@@ -249,13 +250,13 @@ static void setup_rss(struct net_ctrl *nc, struct mock *m)
 	     mk_rss(p, &rss_good));
 }
 
-static void setup_vlan5(struct net_ctrl *nc, struct mock *m)
+static void setup_vlan5(struct vdpa_net_ctrl *nc, struct mock *m)
 {
 	must(nc, m, VIRTIO_NET_CTRL_VLAN, VIRTIO_NET_CTRL_VLAN_ADD,
 	     PL("\x05\x00"));
 }
 
-static void setup_vq1_coal(struct net_ctrl *nc, struct mock *m)
+static void setup_vq1_coal(struct vdpa_net_ctrl *nc, struct mock *m)
 {
 	must(nc, m, VIRTIO_NET_CTRL_NOTF_COAL,
 	     VIRTIO_NET_CTRL_NOTF_COAL_VQ_SET,
@@ -264,12 +265,12 @@ static void setup_vq1_coal(struct net_ctrl *nc, struct mock *m)
 
 /* ---- state checks for successful commands ------------------------- */
 
-typedef bool (*check_fn)(const struct net_ctrl *nc, const struct mock *m,
+typedef bool (*check_fn)(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			 char *why);
 
 #define WHY(...)	(snprintf(why, 200, __VA_ARGS__), false)
 
-static bool ck_promisc_off(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_promisc_off(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			   char *why)
 {
 	if (nc->state.rx_mode != 0)
@@ -279,7 +280,7 @@ static bool ck_promisc_off(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_allmulti_on(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_allmulti_on(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			   char *why)
 {
 	(void)m;
@@ -288,7 +289,7 @@ static bool ck_allmulti_on(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_nobcast_on(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_nobcast_on(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			  char *why)
 {
 	if (nc->state.rx_mode != (BIT(0) | BIT(5)) || !m->rx_on ||
@@ -297,7 +298,7 @@ static bool ck_nobcast_on(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_tables_empty(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_tables_empty(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			    char *why)
 {
 	if (nc->state.uc.count || nc->state.mc.count ||
@@ -307,7 +308,7 @@ static bool ck_tables_empty(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_tables_1_2(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_tables_1_2(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			  char *why)
 {
 	(void)m;
@@ -320,7 +321,7 @@ static bool ck_tables_1_2(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_uc_overflow(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_uc_overflow(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			   char *why)
 {
 	(void)m;
@@ -332,7 +333,7 @@ static bool ck_uc_overflow(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_mc_overflow(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_mc_overflow(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			   char *why)
 {
 	(void)m;
@@ -344,7 +345,7 @@ static bool ck_mc_overflow(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_mac(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_mac(const struct vdpa_net_ctrl *nc, const struct mock *m,
 		   char *why)
 {
 	if (memcmp(nc->state.mac, mac_own, ETH_ALEN) ||
@@ -353,7 +354,7 @@ static bool ck_mac(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_vlan5(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_vlan5(const struct vdpa_net_ctrl *nc, const struct mock *m,
 		     char *why)
 {
 	if (!test_bit(5, nc->state.vlans) || m->vid != 5)
@@ -361,7 +362,7 @@ static bool ck_vlan5(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_vlan4095(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_vlan4095(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			char *why)
 {
 	(void)m;
@@ -370,7 +371,7 @@ static bool ck_vlan4095(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_no_vlan5(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_no_vlan5(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			char *why)
 {
 	if (test_bit(5, nc->state.vlans) || m->calls[OP_VDEL] != 1)
@@ -379,7 +380,7 @@ static bool ck_no_vlan5(const struct net_ctrl *nc, const struct mock *m,
 }
 
 /* Idempotent VLAN commands change nothing and do not bother the parent. */
-static bool ck_vlan5_untouched(const struct net_ctrl *nc,
+static bool ck_vlan5_untouched(const struct vdpa_net_ctrl *nc,
 			       const struct mock *m, char *why)
 {
 	(void)nc;
@@ -388,7 +389,7 @@ static bool ck_vlan5_untouched(const struct net_ctrl *nc,
 	return true;
 }
 
-static bool ck_announce(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_announce(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			char *why)
 {
 	(void)nc;
@@ -397,7 +398,7 @@ static bool ck_announce(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_pairs2(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_pairs2(const struct vdpa_net_ctrl *nc, const struct mock *m,
 		      char *why)
 {
 	if (nc->state.vq_pairs != 2 || m->pairs != 2 ||
@@ -407,10 +408,10 @@ static bool ck_pairs2(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_rss(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_rss(const struct vdpa_net_ctrl *nc, const struct mock *m,
 		   char *why)
 {
-	const struct net_ctrl_rss *r = &nc->state.rss;
+	const struct vdpa_net_ctrl_rss *r = &nc->state.rss;
 
 	(void)m;
 	if (!nc->state.rss_enabled || nc->state.vq_pairs != 3 ||
@@ -422,7 +423,7 @@ static bool ck_rss(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_hash_on(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_hash_on(const struct vdpa_net_ctrl *nc, const struct mock *m,
 		       char *why)
 {
 	(void)m;
@@ -433,7 +434,7 @@ static bool ck_hash_on(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_hash_off(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_hash_off(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			char *why)
 {
 	if (nc->state.hash_report || m->calls[OP_HASH] != 1)
@@ -441,7 +442,7 @@ static bool ck_hash_off(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_offl_csum(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_offl_csum(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			 char *why)
 {
 	if (nc->state.guest_offloads != F(GUEST_CSUM) ||
@@ -451,7 +452,7 @@ static bool ck_offl_csum(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_offl_zero(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_offl_zero(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			 char *why)
 {
 	(void)m;
@@ -461,10 +462,10 @@ static bool ck_offl_zero(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_coal_tx(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_coal_tx(const struct vdpa_net_ctrl *nc, const struct mock *m,
 		       char *why)
 {
-	const struct net_ctrl_state *s = &nc->state;
+	const struct vdpa_net_ctrl_state *s = &nc->state;
 
 	if (s->tx_coal.max_packets != 0x11223344 ||
 	    s->tx_coal.max_usecs != 0x55667788 || m->calls[OP_CTX] != 1)
@@ -478,10 +479,10 @@ static bool ck_coal_tx(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_coal_rx(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_coal_rx(const struct vdpa_net_ctrl *nc, const struct mock *m,
 		       char *why)
 {
-	const struct net_ctrl_state *s = &nc->state;
+	const struct vdpa_net_ctrl_state *s = &nc->state;
 
 	(void)m;
 	if (s->rx_coal.max_packets != 0x11223344 ||
@@ -492,10 +493,10 @@ static bool ck_coal_rx(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_vq1_coal(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_vq1_coal(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			char *why)
 {
-	const struct net_ctrl_coal *c = &nc->state.vq_coal[1];
+	const struct vdpa_net_ctrl_coal *c = &nc->state.vq_coal[1];
 
 	if (c->max_packets != 0x11223344 || c->max_usecs != 0x55667788 ||
 	    m->vq != 1 || m->coal.max_packets != 0x11223344)
@@ -504,7 +505,7 @@ static bool ck_vq1_coal(const struct net_ctrl *nc, const struct mock *m,
 	return true;
 }
 
-static bool ck_vq7_coal(const struct net_ctrl *nc, const struct mock *m,
+static bool ck_vq7_coal(const struct vdpa_net_ctrl *nc, const struct mock *m,
 			char *why)
 {
 	(void)m;
@@ -519,7 +520,7 @@ struct exec_case {
 	const char *name;
 	u64 feat_clear;			/* removed from all_features() */
 	unsigned int refuse;
-	void (*setup)(struct net_ctrl *nc, struct mock *m);
+	void (*setup)(struct vdpa_net_ctrl *nc, struct mock *m);
 	u8 class, cmd;
 	const char *payload;
 	size_t plen;
@@ -705,8 +706,10 @@ static const struct exec_case exec_cases[] = {
 	  PL("\x01\x00\x00\x00" COALPL), NULL, ck_vq1_coal },
 	{ "coal vq set reserved ignored", 0, 0, NULL, COAL, 2,
 	  PL("\x01\x00\xff\xff" COALPL), NULL, ck_vq1_coal },
-	{ "coal vq set vq 2 with 1 pair", 0, 0, NULL, COAL, 2,
-	  PL("\x02\x00\x00\x00" COALPL), "vq not enabled" },
+	{ "coal vq set vq 7 with 1 pair in use", 0, 0, NULL, COAL, 2,
+	  PL("\x07\x00\x00\x00" COALPL), NULL, ck_vq7_coal },
+	{ "coal vq set vq 2 without MQ/RSS", F(MQ) | F(RSS), 0, NULL, COAL,
+	  2, PL("\x02\x00\x00\x00" COALPL), "vq not enabled" },
 	{ "coal vq set vq 7 with 4 pairs", 0, 0, setup_pairs4, COAL, 2,
 	  PL("\x07\x00\x00\x00" COALPL), NULL, ck_vq7_coal },
 	{ "coal vq set vq 8 (cvq) with 4 pairs", 0, 0, setup_pairs4, COAL, 2,
@@ -728,8 +731,13 @@ static const struct exec_case exec_cases[] = {
 	  PL("\x01\x00\x00\x00"), NULL, NULL, 8, PL(COALPL) },
 	{ "coal vq get cap 7", 0, 0, setup_vq1_coal, COAL, 3,
 	  PL("\x01\x00\x00\x00"), "result buffer too small", NULL, 7 },
-	{ "coal vq get disabled vq", 0, 0, NULL, COAL, 3,
-	  PL("\x03\x00\x00\x00"), "vq not enabled" },
+	{ "coal vq get vq 3 with 1 pair in use", 0, 0, NULL, COAL, 3,
+	  PL("\x03\x00\x00\x00"), NULL, NULL, 0,
+	  PL("\x00\x00\x00\x00\x00\x00\x00\x00") },
+	{ "coal vq get cvq", 0, 0, NULL, COAL, 3,
+	  PL("\x08\x00\x00\x00"), "vq not enabled" },
+	{ "coal vq get vq 2 without MQ/RSS", F(MQ) | F(RSS), 0, NULL, COAL,
+	  3, PL("\x02\x00\x00\x00"), "vq not enabled" },
 	{ "coal vq get 5 bytes", 0, 0, NULL, COAL, 3,
 	  PL("\x01\x00\x00\x00\x00"), R_LEN },
 	{ "coal vq get without VQ_NOTF_COAL", F(VQ_NOTF_COAL), 0, NULL, COAL,
@@ -749,6 +757,9 @@ static const struct exec_case exec_cases[] = {
 	{ "stats query refused", 0, B(OP_SQUERY), NULL, STATS, 0, PL(""),
 	  R_REF },
 	{ "stats unknown cmd 2", 0, 0, NULL, STATS, 2, PL(""), R_UNK },
+	/* types whose feature is not negotiated are not supported */
+	{ "stats query without GUEST_CSUM", F(GUEST_CSUM), 0, NULL, STATS, 0,
+	  PL(""), NULL, NULL, 0, PL("\x01\x00\x01\x00\x01\x00\x00\x00") },
 
 	/* classes and short commands */
 	{ "class 7 (hash tunnel) unknown", 0, 0, NULL, 7, 0,
@@ -769,10 +780,10 @@ static bool total_calls_zero(const struct mock *m)
 
 static void run_exec_case(const struct exec_case *tc)
 {
-	static struct net_ctrl nc;
-	static struct net_ctrl_state before;
-	u8 out[NET_CTRL_MAX_RESULT_LEN];
-	struct net_ctrl_result res;
+	static struct vdpa_net_ctrl nc;
+	static struct vdpa_net_ctrl_state before;
+	u8 out[VDPA_NET_CTRL_MAX_RESULT_LEN];
+	struct vdpa_net_ctrl_result res;
 	size_t cap = tc->cap ? tc->cap : CAP_DEF;
 	char why[256] = "";
 	struct mock m;
@@ -783,7 +794,7 @@ static void run_exec_case(const struct exec_case *tc)
 		tc->setup(&nc, &m);
 	m.refuse = tc->refuse;
 	mock_clear_calls(&m);
-	net_ctrl_save(&nc, &before);
+	vdpa_net_ctrl_save(&nc, &before);
 	exec_cmd(&nc, &m, tc->class, tc->cmd, tc->payload, tc->plen, cap, out,
 		 &res);
 
@@ -815,8 +826,8 @@ static void run_exec_case(const struct exec_case *tc)
 
 static void test_short_commands(void)
 {
-	static struct net_ctrl nc;
-	struct net_ctrl_result res;
+	static struct vdpa_net_ctrl nc;
+	struct vdpa_net_ctrl_result res;
 	struct mock m;
 	const u8 one = 0;
 
@@ -829,7 +840,7 @@ static void test_short_commands(void)
 	report(res.ack == VIRTIO_NET_ERR && res.reason &&
 	       !strcmp(res.reason, "command too short"),
 	       "1-byte command", "ack %u", res.ack);
-	net_ctrl_execute(&nc, NULL, NULL, "\x03\x00", 2, NULL, 0, &res);
+	vdpa_net_ctrl_execute(&nc, NULL, NULL, "\x03\x00", 2, NULL, 0, &res);
 	report(res.ack == VIRTIO_NET_OK,
 	       "NULL ops and NULL result buffer (announce)", "ack %u",
 	       res.ack);
@@ -858,10 +869,10 @@ static void test_mac_tables(void)
 		{ "mac table n says 2 has 1", 2, 1, 0, 0, 0, R_LEN, NULL },
 		{ "mac table overflow refused", 5, 5, 0, 0, 0, R_REF, NULL },
 	};
-	static struct net_ctrl nc;
+	static struct vdpa_net_ctrl nc;
 	static u8 buf[MAXCMD];
-	static struct net_ctrl_state before;
-	struct net_ctrl_result res;
+	static struct vdpa_net_ctrl_state before;
+	struct vdpa_net_ctrl_result res;
 	unsigned int i;
 	struct mock m;
 
@@ -878,7 +889,7 @@ static void test_mac_tables(void)
 		len = 2 + mk_table(buf + 2, cases[i].n, cases[i].n_real,
 				   cases[i].m, cases[i].m_real);
 		len = (size_t)((long)len + cases[i].delta);
-		net_ctrl_save(&nc, &before);
+		vdpa_net_ctrl_save(&nc, &before);
 		exec_raw(&nc, &m, buf, len, CAP_DEF, NULL, &res);
 		if (cases[i].reason) {
 			if (res.ack != VIRTIO_NET_ERR ||
@@ -925,10 +936,20 @@ static void test_rss(void)
 		  "queue pairs out of range" },
 		{ "rss max_tx_vq 5 > max", { 3, 7, 0, 0, false, 5, 4 }, 0,
 		  "queue pairs out of range" },
-		{ "rss entry == max_tx_vq", { 3, 7, 0, 2, false, 2, 4 }, 0,
+		{ "rss entry == max_vq_pairs", { 3, 7, 0, 4, false, 2, 4 }, 0,
 		  "queue out of range" },
-		{ "rss unclassified == max_tx_vq", { 3, 7, 2, 0, false, 2, 4 },
-		  0, "queue out of range" },
+		{ "rss unclassified == max_vq_pairs", { 3, 7, 4, 0, false, 2,
+		  4 }, 0, "queue out of range" },
+		/* receive queue ids are not bounded by max_tx_vq (transmit) */
+		{ "rss entry above max_tx_vq", { 3, 7, 0, 3, false, 2, 4 }, 0,
+		  NULL },
+		{ "rss unclassified above max_tx_vq", { 3, 7, 3, 0, false, 1,
+		  4 }, 0, NULL },
+		/* longer than the key field of the state: refused, not copied */
+		{ "rss key 53", { 3, 7, 0, 0, false, 1, 53 }, 0,
+		  "hash key too long" },
+		{ "rss key 255", { 3, 7, 0, 0, false, 1, 255 }, 0,
+		  "hash key too long" },
 		{ "rss truncated key", { 3, 7, 0, 0, false, 1, 4 }, -1, R_LEN },
 		{ "rss trailing byte", { 3, 7, 0, 0, false, 1, 4 }, 1, R_LEN },
 		{ "rss cut in table", { 3, 7, 0, 0, false, 1, 4 }, -10, R_LEN },
@@ -936,10 +957,10 @@ static void test_rss(void)
 		{ "rss 7 bytes", { 3, 7, 0, 0, false, 1, 4 }, -24, R_LEN },
 		{ "rss refused", { 3, 7, 1, 0, true, 3, 40 }, 0, R_REF },
 	};
-	static struct net_ctrl nc;
-	static struct net_ctrl_state before;
+	static struct vdpa_net_ctrl nc;
+	static struct vdpa_net_ctrl_state before;
 	static u8 buf[MAXCMD];
-	struct net_ctrl_result res;
+	struct vdpa_net_ctrl_result res;
 	unsigned int i;
 	struct mock m;
 
@@ -956,7 +977,7 @@ static void test_rss(void)
 		buf[1] = VIRTIO_NET_CTRL_MQ_RSS_CONFIG;
 		len = 2 + mk_rss(buf + 2, &cases[i].a);
 		len = (size_t)((long)len + cases[i].delta);
-		net_ctrl_save(&nc, &before);
+		vdpa_net_ctrl_save(&nc, &before);
 		exec_raw(&nc, &m, buf, len, CAP_DEF, NULL, &res);
 		if (cases[i].reason) {
 			if (res.ack != VIRTIO_NET_ERR ||
@@ -1023,7 +1044,7 @@ static void test_rss(void)
 			len = 2 + mk_hash(buf + 2, hc[i].types,
 					  hc[i].reserved, hc[i].key_len);
 			len = (size_t)((long)len + hc[i].delta);
-			net_ctrl_save(&nc, &before);
+			vdpa_net_ctrl_save(&nc, &before);
 			exec_raw(&nc, &m, buf, len, CAP_DEF, NULL, &res);
 			if (hc[i].reason) {
 				if (res.ack != VIRTIO_NET_ERR ||
@@ -1077,6 +1098,17 @@ static size_t mk_stats(u8 *p, const struct stats_entry *e, unsigned int n)
 	return 16 * (size_t)n;
 }
 
+/*
+ * The library answers VIRTIO_NET_STATS_TYPE_CVQ itself: struct
+ * virtio_net_stats_cvq, whose counts include the command being answered.
+ */
+static bool cvq_reply_ok(const u8 *p, u16 vq, u64 cmds, u64 oks)
+{
+	return p[0] == VIRTIO_NET_STATS_TYPE_REPLY_CVQ && p[2] == (u8)vq &&
+	       p[3] == (u8)(vq >> 8) && p[6] == 24 && p[7] == 0 &&
+	       get64(p + 8) == cmds && get64(p + 16) == oks;
+}
+
 static void test_stats(void)
 {
 	const u64 RXB = VIRTIO_NET_STATS_TYPE_RX_BASIC;
@@ -1100,7 +1132,7 @@ static void test_stats(void)
 		  0, NULL, 16 },
 		{ "stats get rx basic+csum, tx, cvq", 0,
 		  { { 0, 0, RXB | RXC }, { 1, 0, TXB }, { 8, 0, CVQ } }, 3, 0,
-		  0, 0, 0, NULL, 64 },
+		  0, 0, 0, NULL, 72 },
 		{ "stats get last data vq 7", 0, { { 7, 0, TXB } }, 1, 0, 0, 0,
 		  0, NULL, 16 },
 		{ "stats get reserved ignored", 0, { { 6, 0xffff, RXB } }, 1,
@@ -1108,11 +1140,16 @@ static void test_stats(void)
 		{ "stats get no entries", 0, { { 0 } }, 0, 0, 0, 0, 0, NULL,
 		  0 },
 		{ "stats get cvq is vq 2 without MQ/RSS", F(MQ) | F(RSS),
-		  { { 2, 0, CVQ } }, 1, 0, 0, 0, 0, NULL, 16 },
+		  { { 2, 0, CVQ } }, 1, 0, 0, 0, 0, NULL, 24 },
 		{ "stats get vq 2 rx without MQ/RSS", F(MQ) | F(RSS),
 		  { { 2, 0, RXB } }, 1, 0, 0, 0, 0, "bad stats request", 0 },
 		{ "stats get cvq 8 with RSS only", F(MQ), { { 8, 0, CVQ } }, 1,
-		  0, 0, 0, 0, NULL, 16 },
+		  0, 0, 0, 0, NULL, 24 },
+		{ "stats get rx csum without GUEST_CSUM", F(GUEST_CSUM),
+		  { { 0, 0, RXC } }, 1, 0, 0, 0, 0, "bad stats request", 0 },
+		{ "stats get tx csum supported but CSUM off", F(CSUM),
+		  { { 1, 0, TXB | TXC } }, 1, 0, 0, 0, 0, "bad stats request",
+		  0 },
 		{ "stats get tx type on rx vq", 0, { { 0, 0, TXB } }, 1, 0, 0,
 		  0, 0, "bad stats request", 0 },
 		{ "stats get rx type on tx vq", 0, { { 3, 0, RXB } }, 1, 0, 0,
@@ -1147,10 +1184,10 @@ static void test_stats(void)
 		{ "stats get without DEVICE_STATS", F(DEVICE_STATS),
 		  { { 0, 0, RXB } }, 1, 0, 0, 0, 0, R_FEAT, 0 },
 	};
-	static struct net_ctrl nc;
+	static struct vdpa_net_ctrl nc;
 	static u8 buf[MAXCMD];
-	u8 out[NET_CTRL_MAX_RESULT_LEN];
-	struct net_ctrl_result res;
+	u8 out[VDPA_NET_CTRL_MAX_RESULT_LEN];
+	struct vdpa_net_ctrl_result res;
 	unsigned int i;
 	struct mock m;
 
@@ -1180,28 +1217,112 @@ static void test_stats(void)
 			ok = WHY("ERR %s", res.reason);
 		} else if (res.len != cases[i].rlen) {
 			ok = WHY("len %zu want %zu", res.len, cases[i].rlen);
-		} else if (res.len &&
+		} else if (res.len && cases[i].e[0].types == CVQ &&
+			   !cvq_reply_ok(out, cases[i].e[0].vq, 1, 1)) {
+			ok = WHY("cvq reply wrong");
+		} else if (res.len && cases[i].e[0].types != CVQ &&
 			   (out[0] != __builtin_ctzll(cases[i].e[0].types) ||
 			    out[2] != (u8)cases[i].e[0].vq ||
 			    get64(out + 8) != cases[i].e[0].vq * 1000ULL +
 			    out[0])) {
 			ok = WHY("first reply wrong");
 		} else if (cases[i].n == 3 &&
-			   (out[16] != 1 || out[32] != 16 || out[48] != 32 ||
-			    out[50] != 8 || get64(out + 56) != 8032)) {
+			   (out[16] != 1 || out[32] != 16 ||
+			    !cvq_reply_ok(out + 48, 8, 1, 1))) {
 			ok = WHY("replies not concatenated in order");
 		}
 		report(ok, cases[i].name, "%s", why);
 	}
 }
 
+/*
+ * With RSS negotiated the RSS configuration also drives hash reporting
+ * (Linux sends RSS_CONFIG only); HASH_CONFIG is an MQ command like
+ * VQ_PAIRS_SET, and the last one wins: it leaves RSS mode.
+ */
+static void test_rss_hash(void)
+{
+	static struct vdpa_net_ctrl nc;
+	struct vdpa_net_ctrl_result res;
+	u8 p[1024];
+	struct mock m;
+
+	dev_new(&nc, &m, all_features(), 0);
+	setup_rss(&nc, &m);
+	report(nc.state.hash_report && nc.state.hash.hash_types == 0x3 &&
+	       nc.state.hash.key_len == 40 &&
+	       !memcmp(nc.state.hash.key, nc.state.rss.key, 40),
+	       "rss config also configures the hash report",
+	       "report %d types %#x key_len %u", nc.state.hash_report,
+	       nc.state.hash.hash_types, nc.state.hash.key_len);
+
+	dev_new(&nc, &m, all_features() & ~F(HASH_REPORT), 0);
+	setup_rss(&nc, &m);
+	report(!nc.state.hash_report,
+	       "rss config without HASH_REPORT reports no hash", "-");
+
+	dev_new(&nc, &m, all_features(), 0);
+	setup_rss(&nc, &m);
+	exec_cmd(&nc, &m, MQ, VIRTIO_NET_CTRL_MQ_HASH_CONFIG, p,
+		 mk_hash(p, 0x5, 0, 8), CAP_DEF, NULL, &res);
+	report(res.ack == VIRTIO_NET_OK && !nc.state.rss_enabled &&
+	       nc.state.hash_report && nc.state.hash.hash_types == 0x5,
+	       "hash config leaves rss mode", "ack %u rss %d", res.ack,
+	       nc.state.rss_enabled);
+}
+
+/* The CVQ's counters count every command, the one being answered too. */
+static void test_stats_cvq_counts(void)
+{
+	static struct vdpa_net_ctrl nc;
+	u8 out[VDPA_NET_CTRL_MAX_RESULT_LEN], req[16];
+	struct vdpa_net_ctrl_result res;
+	struct stats_entry e = { 8, 0, VIRTIO_NET_STATS_TYPE_CVQ };
+	struct mock m;
+
+	dev_new(&nc, &m, all_features(), 0);
+	must(&nc, &m, RX, VIRTIO_NET_CTRL_RX_PROMISC, PL("\x00"));
+	exec_cmd(&nc, &m, RX, VIRTIO_NET_CTRL_RX_PROMISC, PL("\x00\x00"),
+		 CAP_DEF, NULL, &res);
+	mk_stats(req, &e, 1);
+	exec_cmd(&nc, &m, STATS, VIRTIO_NET_CTRL_STATS_GET, req, sizeof(req),
+		 CAP_DEF, out, &res);
+	report(res.ack == VIRTIO_NET_OK && res.len == 24 &&
+	       cvq_reply_ok(out, 8, 3, 2) && !m.calls[OP_SGET],
+	       "stats get cvq counts 3 commands, 2 ok, itself included",
+	       "ack %u len %zu cmds %llu ok %llu", res.ack, res.len,
+	       (unsigned long long)get64(out + 8),
+	       (unsigned long long)get64(out + 16));
+}
+
+/* The result room the ring layer makes for a command. */
+static void test_result_max(void)
+{
+	static u8 cmd[2 + 16 * 600];
+
+	cmd[0] = STATS;
+	cmd[1] = VIRTIO_NET_CTRL_STATS_GET;
+	report(vdpa_net_ctrl_result_max(cmd, 2 + 16 * 600) >=
+	       600 * sizeof(struct virtio_net_stats_cvq) &&
+	       vdpa_net_ctrl_result_max(cmd, 2 + 16) ==
+	       VDPA_NET_CTRL_MAX_RESULT_LEN &&
+	       vdpa_net_ctrl_result_max(cmd, 1) ==
+	       VDPA_NET_CTRL_MAX_RESULT_LEN,
+	       "result room grows with the stats entries", "%zu",
+	       vdpa_net_ctrl_result_max(cmd, 2 + 16 * 600));
+	cmd[1] = VIRTIO_NET_CTRL_STATS_QUERY;
+	report(vdpa_net_ctrl_result_max(cmd, sizeof(cmd)) ==
+	       VDPA_NET_CTRL_MAX_RESULT_LEN, "result room of other commands",
+	       "-");
+}
+
 /* ---- vq_get through the parent ------------------------------------ */
 
 static void test_vq_get_op(void)
 {
-	static struct net_ctrl nc;
-	u8 out[NET_CTRL_MAX_RESULT_LEN];
-	struct net_ctrl_result res;
+	static struct vdpa_net_ctrl nc;
+	u8 out[VDPA_NET_CTRL_MAX_RESULT_LEN];
+	struct vdpa_net_ctrl_result res;
 	struct mock m;
 
 	dev_new(&nc, &m, all_features(), 0);
@@ -1277,6 +1398,13 @@ static void test_features(void)
 		  0x3f, 0, F(CTRL_VQ) | F(MQ) },
 		{ "rss types 0", B(OP_PAIRS) | B(OP_RSS), false, 4, 40, 128, 0,
 		  0, F(CTRL_VQ) | F(MQ) },
+		/* the spec's minimums: key 40 (RSS, HASH_REPORT), table 128 */
+		{ "rss key 39", B(OP_PAIRS) | B(OP_RSS), false, 4, 39, 128,
+		  0x3f, 0, F(CTRL_VQ) | F(MQ) },
+		{ "rss table 64", B(OP_PAIRS) | B(OP_RSS), false, 4, 40, 64,
+		  0x3f, 0, F(CTRL_VQ) | F(MQ) },
+		{ "hash key 39", B(OP_HASH), false, 1, 39, 0, 0x3f, 0,
+		  F(CTRL_VQ) },
 		{ "hash", B(OP_HASH), false, 1, 40, 0, 0x3f, 0,
 		  F(CTRL_VQ) | F(HASH_REPORT) },
 		{ "hash key 0", B(OP_HASH), false, 1, 0, 0, 0x3f, 0,
@@ -1310,8 +1438,8 @@ static void test_features(void)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct net_ctrl_ops ops = mock_ops_subset(cases[i].ops);
-		struct net_ctrl_limits lim = {
+		struct vdpa_net_ctrl_ops ops = mock_ops_subset(cases[i].ops);
+		struct vdpa_net_ctrl_limits lim = {
 			.max_vq_pairs = cases[i].pairs,
 			.mac_table_entries = 4,
 			.rss_max_key_size = cases[i].key,
@@ -1319,7 +1447,7 @@ static void test_features(void)
 			.supported_hash_types = cases[i].types,
 			.soft_features = cases[i].soft,
 		};
-		u64 got = net_ctrl_features(cases[i].null_ops ? NULL : &ops,
+		u64 got = vdpa_net_ctrl_features(cases[i].null_ops ? NULL : &ops,
 					    &lim);
 		char name[128];
 
@@ -1404,7 +1532,7 @@ static void test_rx_accept(void)
 		{ "vlan 5 with prio bits", 0, true, false, false, mac_own,
 		  0xe005, 0, true },
 	};
-	static struct net_ctrl nc;
+	static struct vdpa_net_ctrl nc;
 	unsigned int i;
 	struct mock m;
 
@@ -1447,7 +1575,7 @@ static void test_rx_accept(void)
 		}
 		/* odd address: the filter must not assume alignment */
 		memcpy(buf + 1, frame, len);
-		got = net_ctrl_rx_accept(&nc, buf + 1, len);
+		got = vdpa_net_ctrl_rx_accept(&nc, buf + 1, len);
 		free(buf);
 		snprintf(name, sizeof(name), "rx_accept: %s", cases[i].name);
 		report(got == cases[i].want, name, "got %d", got);
@@ -1458,29 +1586,45 @@ static void test_rx_accept(void)
 
 static void test_init(void)
 {
-	static struct net_ctrl nc;
-	struct net_ctrl_limits lim = {
-		.max_vq_pairs = 0, .mac_table_entries = 100,
-		.rss_max_key_size = 255,
-		.rss_max_indirection_table_length = 1000,
+	static struct vdpa_net_ctrl nc;
+	static const struct {
+		const char *name;
+		struct vdpa_net_ctrl_limits lim;
+	} bad[] = {
+		{ "max_vq_pairs 0", { .max_vq_pairs = 0 } },
+		{ "max_vq_pairs 0x8001", { .max_vq_pairs = 0x8001 } },
+		{ "mac_table_entries 65",
+		  { .max_vq_pairs = 1, .mac_table_entries = 65 } },
+		{ "rss_max_key_size 53",
+		  { .max_vq_pairs = 1, .rss_max_key_size = 53 } },
+		{ "rss table length 257",
+		  { .max_vq_pairs = 1,
+		    .rss_max_indirection_table_length = 257 } },
 	};
+	struct vdpa_net_ctrl_limits lim = {
+		.max_vq_pairs = 0x8000, .mac_table_entries = 64,
+		.rss_max_key_size = 52,
+		.rss_max_indirection_table_length = 256,
+	};
+	unsigned int i;
 	bool ok;
+	int err;
 
-	net_ctrl_init(&nc, &lim);
-	report(nc.limits.max_vq_pairs == 1 &&
-	       nc.limits.mac_table_entries == NET_CTRL_MAC_TABLE_MAX &&
-	       nc.limits.rss_max_key_size == NET_CTRL_RSS_MAX_KEY_SIZE &&
-	       nc.limits.rss_max_indirection_table_length ==
-	       NET_CTRL_RSS_MAX_TABLE_LEN,
-	       "init clamps limits (low pairs)", "pairs %u",
-	       nc.limits.max_vq_pairs);
-	lim.max_vq_pairs = 0xffff;
-	net_ctrl_init(&nc, &lim);
-	report(nc.limits.max_vq_pairs == 0x8000, "init clamps pairs to 0x8000",
-	       "pairs %u", nc.limits.max_vq_pairs);
+	/* Limits the core cannot hold are refused, not silently clamped. */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char name[96];
 
-	net_ctrl_init(&nc, &test_limits);
-	net_ctrl_set_features(&nc, F(GUEST_CSUM) | F(GUEST_USO6) |
+		err = vdpa_net_ctrl_init(&nc, &bad[i].lim);
+		snprintf(name, sizeof(name), "init refuses %s", bad[i].name);
+		report(err == -EINVAL, name, "err %d", err);
+	}
+	err = vdpa_net_ctrl_init(&nc, &lim);
+	report(!err && nc.limits.max_vq_pairs == 0x8000 &&
+	       nc.limits.rss_max_key_size == 52, "init takes the maxima",
+	       "err %d", err);
+
+	vdpa_net_ctrl_init(&nc, &test_limits);
+	vdpa_net_ctrl_set_features(&nc, F(GUEST_CSUM) | F(GUEST_USO6) |
 			      F(HOST_TSO4) | F(CTRL_VQ) | F(GUEST_ECN));
 	report(nc.state.guest_offloads ==
 	       (F(GUEST_CSUM) | F(GUEST_USO6) | F(GUEST_ECN)),
@@ -1494,7 +1638,7 @@ static void test_init(void)
 	__set_bit(7, nc.state.vlans);
 	nc.state.rss_enabled = true;
 	nc.state.vq_coal[3].max_usecs = 9;
-	net_ctrl_reset(&nc);
+	vdpa_net_ctrl_reset(&nc);
 	ok = nc.features == 0 && nc.state.vq_pairs == 1 &&
 	     nc.state.rx_mode == BIT(VIRTIO_NET_CTRL_RX_PROMISC) &&
 	     !nc.state.mac[0] && !nc.state.uc.count &&
@@ -1503,24 +1647,24 @@ static void test_init(void)
 	     nc.limits.max_vq_pairs == 4;
 	report(ok, "reset restores defaults, clears features", "-");
 
-	report(!strcmp(net_ctrl_class_name(0), "rx") &&
-	       !strcmp(net_ctrl_class_name(1), "mac") &&
-	       !strcmp(net_ctrl_class_name(2), "vlan") &&
-	       !strcmp(net_ctrl_class_name(3), "announce") &&
-	       !strcmp(net_ctrl_class_name(4), "mq") &&
-	       !strcmp(net_ctrl_class_name(5), "guest_offloads") &&
-	       !strcmp(net_ctrl_class_name(6), "notf_coal") &&
-	       !strcmp(net_ctrl_class_name(7), "class7") &&
-	       !strcmp(net_ctrl_class_name(8), "stats") &&
-	       !strcmp(net_ctrl_class_name(9), "unknown") &&
-	       !strcmp(net_ctrl_class_name(255), "unknown"),
+	report(!strcmp(vdpa_net_ctrl_class_name(0), "rx") &&
+	       !strcmp(vdpa_net_ctrl_class_name(1), "mac") &&
+	       !strcmp(vdpa_net_ctrl_class_name(2), "vlan") &&
+	       !strcmp(vdpa_net_ctrl_class_name(3), "announce") &&
+	       !strcmp(vdpa_net_ctrl_class_name(4), "mq") &&
+	       !strcmp(vdpa_net_ctrl_class_name(5), "guest_offloads") &&
+	       !strcmp(vdpa_net_ctrl_class_name(6), "notf_coal") &&
+	       !strcmp(vdpa_net_ctrl_class_name(7), "class7") &&
+	       !strcmp(vdpa_net_ctrl_class_name(8), "stats") &&
+	       !strcmp(vdpa_net_ctrl_class_name(9), "unknown") &&
+	       !strcmp(vdpa_net_ctrl_class_name(255), "unknown"),
 	       "class names", "-");
 }
 
 /* ---- save and restore --------------------------------------------- */
 
 /* A device with every kind of state set through commands. */
-static void configure(struct net_ctrl *nc, struct mock *m, bool rss)
+static void configure(struct vdpa_net_ctrl *nc, struct mock *m, bool rss)
 {
 	u8 p[1024];
 
@@ -1532,11 +1676,13 @@ static void configure(struct net_ctrl *nc, struct mock *m, bool rss)
 	must(nc, m, VLAN, 0, PL("\x00\x00"));
 	must(nc, m, VLAN, 0, PL("\x05\x00"));
 	must(nc, m, VLAN, 0, PL("\xff\x0f"));
-	if (rss)
+	/* With RSS, the RSS configuration drives the hash report too. */
+	if (rss) {
 		setup_rss(nc, m);
-	else
+	} else {
 		must(nc, m, MQ, 0, PL("\x02\x00"));
-	must(nc, m, MQ, 2, p, mk_hash(p, 0x3, 0, 8));
+		must(nc, m, MQ, 2, p, mk_hash(p, 0x3, 0, 8));
+	}
 	must(nc, m, OFFL, 0, PL("\x80\x00\x00\x00\x00\x00\x00\x00"));
 	must(nc, m, COAL, 0, PL("\x01\x00\x00\x00\x02\x00\x00\x00"));
 	must(nc, m, COAL, 1, PL("\x03\x00\x00\x00\x04\x00\x00\x00"));
@@ -1544,7 +1690,7 @@ static void configure(struct net_ctrl *nc, struct mock *m, bool rss)
 }
 
 /* The i-th invalid variant of a configured state (see test_restore). */
-static void mutate(struct net_ctrl_state *s, unsigned int i)
+static void mutate(struct vdpa_net_ctrl_state *s, unsigned int i)
 {
 	switch (i) {
 	case 0: s->uc.count = 5; break;
@@ -1556,8 +1702,8 @@ static void mutate(struct net_ctrl_state *s, unsigned int i)
 	case 6: break;
 	case 7: s->rss.indirection_table_mask = 2; break;
 	case 8: s->rss.max_tx_vq = 2; break;
-	case 9: s->rss.table[3] = 3; break;
-	case 10: s->rss.unclassified_queue = 3; break;
+	case 9: s->rss.table[3] = 4; break;
+	case 10: s->rss.unclassified_queue = 4; break;
 	case 11: s->rss.key_len = 41; break;
 	case 12: s->rss.hash_types = 0x100; break;
 	case 13: break;
@@ -1571,9 +1717,9 @@ static void mutate(struct net_ctrl_state *s, unsigned int i)
 
 static void test_restore(void)
 {
-	static struct net_ctrl a, b;
-	static struct net_ctrl_state s, t, before;
-	struct net_ctrl_ops ops;
+	static struct vdpa_net_ctrl a, b;
+	static struct vdpa_net_ctrl_state s, t, before;
+	struct vdpa_net_ctrl_ops ops;
 	struct mock m;
 	unsigned int i;
 	bool ok;
@@ -1583,16 +1729,16 @@ static void test_restore(void)
 	{
 		static const unsigned char want[] = {
 			OP_MAC, OP_TABLE, OP_RX, OP_RX, OP_RX, OP_RX, OP_RX,
-			OP_RX, OP_VADD, OP_VADD, OP_VADD, OP_RSS, OP_HASH,
-			OP_OFFL, OP_CTX, OP_CRX, OP_CVQSET, OP_CVQSET,
-			OP_CVQSET, OP_CVQSET, OP_CVQSET, OP_CVQSET,
+			OP_RX, OP_VADD, OP_VADD, OP_VADD, OP_RSS, OP_OFFL,
+			OP_CTX, OP_CRX, OP_CVQSET, OP_CVQSET, OP_CVQSET,
+			OP_CVQSET, OP_CVQSET, OP_CVQSET,
 		};
 
 		dev_new(&a, &m, all_features(), 0);
 		configure(&a, &m, true);
-		net_ctrl_save(&a, &s);
+		vdpa_net_ctrl_save(&a, &s);
 		dev_new(&b, &m, all_features(), 0);
-		err = net_ctrl_restore(&b, &s, &mock_ops, &m);
+		err = vdpa_net_ctrl_restore(&b, &s, &mock_ops, &m);
 		ok = !err && mock_state_eq(&b.state, &s) &&
 		     m.nlog == sizeof(want) && !memcmp(m.log, want, m.nlog) &&
 		     m.pairs == 3 && !memcmp(m.mac, mac_own, ETH_ALEN) &&
@@ -1604,9 +1750,9 @@ static void test_restore(void)
 	{
 		dev_new(&a, &m, all_features(), 0);
 		configure(&a, &m, false);
-		net_ctrl_save(&a, &s);
+		vdpa_net_ctrl_save(&a, &s);
 		dev_new(&b, &m, all_features(), 0);
-		err = net_ctrl_restore(&b, &s, &mock_ops, &m);
+		err = vdpa_net_ctrl_restore(&b, &s, &mock_ops, &m);
 		ok = !err && mock_state_eq(&b.state, &s) &&
 		     m.calls[OP_PAIRS] == 1 && m.pairs == 2 &&
 		     !m.calls[OP_RSS] && m.calls[OP_CVQSET] == 4;
@@ -1615,9 +1761,9 @@ static void test_restore(void)
 	/* fresh state: no MAC replay, promisc on, no vlans */
 	{
 		dev_new(&a, &m, all_features(), 0);
-		net_ctrl_save(&a, &s);
+		vdpa_net_ctrl_save(&a, &s);
 		dev_new(&b, &m, all_features(), 0);
-		err = net_ctrl_restore(&b, &s, &mock_ops, &m);
+		err = vdpa_net_ctrl_restore(&b, &s, &mock_ops, &m);
 		ok = !err && !m.calls[OP_MAC] && m.calls[OP_RX] == 6 &&
 		     !m.calls[OP_VADD] && !m.calls[OP_HASH] &&
 		     m.calls[OP_PAIRS] == 1 && m.calls[OP_CVQSET] == 2;
@@ -1628,12 +1774,12 @@ static void test_restore(void)
 	{
 		dev_new(&a, &m, all_features(), 0);
 		configure(&a, &m, false);
-		net_ctrl_save(&a, &s);
+		vdpa_net_ctrl_save(&a, &s);
 		s.rx_mode = BIT(1);
 		dev_new(&b, &m, F(CTRL_VQ) | F(MQ) | F(CTRL_VLAN), 0);
 		s.hash_report = false;
 		s.guest_offloads = 0;
-		err = net_ctrl_restore(&b, &s, &mock_ops, &m);
+		err = vdpa_net_ctrl_restore(&b, &s, &mock_ops, &m);
 		ok = !err && !m.calls[OP_MAC] && !m.calls[OP_TABLE] &&
 		     !m.calls[OP_RX] && m.calls[OP_VADD] == 3 &&
 		     m.calls[OP_PAIRS] == 1 && !m.calls[OP_OFFL] &&
@@ -1645,9 +1791,9 @@ static void test_restore(void)
 	/* rx_extra not negotiated: only promisc and allmulti replayed */
 	{
 		dev_new(&a, &m, all_features() & ~F(CTRL_RX_EXTRA), 0);
-		net_ctrl_save(&a, &s);
+		vdpa_net_ctrl_save(&a, &s);
 		dev_new(&b, &m, all_features() & ~F(CTRL_RX_EXTRA), 0);
-		err = net_ctrl_restore(&b, &s, &mock_ops, &m);
+		err = vdpa_net_ctrl_restore(&b, &s, &mock_ops, &m);
 		report(!err && m.calls[OP_RX] == 2,
 		       "restore without RX_EXTRA replays 2 modes", "rx %u",
 		       m.calls[OP_RX]);
@@ -1656,9 +1802,9 @@ static void test_restore(void)
 	{
 		dev_new(&a, &m, all_features(), 0);
 		configure(&a, &m, true);
-		net_ctrl_save(&a, &s);
+		vdpa_net_ctrl_save(&a, &s);
 		dev_new(&b, &m, all_features(), 0);
-		err = net_ctrl_restore(&b, &s, NULL, NULL);
+		err = vdpa_net_ctrl_restore(&b, &s, NULL, NULL);
 		report(!err && mock_state_eq(&b.state, &s),
 		       "restore with NULL ops adopts state", "err %d", err);
 	}
@@ -1666,8 +1812,8 @@ static void test_restore(void)
 	{
 		dev_new(&a, &m, all_features(), 0);
 		configure(&a, &m, true);
-		net_ctrl_save(&a, &s);
-		err = net_ctrl_restore(&a, &a.state, &mock_ops, &m);
+		vdpa_net_ctrl_save(&a, &s);
+		err = vdpa_net_ctrl_restore(&a, &a.state, &mock_ops, &m);
 		report(!err && mock_state_eq(&a.state, &s),
 		       "restore from its own state", "err %d", err);
 	}
@@ -1676,9 +1822,9 @@ static void test_restore(void)
 		ops = mock_ops_subset(B(OP_PAIRS));
 		dev_new(&a, &m, all_features(), 0);
 		configure(&a, &m, false);
-		net_ctrl_save(&a, &s);
+		vdpa_net_ctrl_save(&a, &s);
 		dev_new(&b, &m, all_features(), 0);
-		err = net_ctrl_restore(&b, &s, &ops, &m);
+		err = vdpa_net_ctrl_restore(&b, &s, &ops, &m);
 		report(!err && m.nlog == 1 && m.calls[OP_PAIRS] == 1 &&
 		       mock_state_eq(&b.state, &s),
 		       "restore skips absent ops", "err %d nlog %u", err,
@@ -1691,17 +1837,19 @@ static void test_restore(void)
 			OP_OFFL, OP_CTX, OP_CRX, OP_CVQSET,
 		};
 
-		dev_new(&a, &m, all_features(), 0);
-		configure(&a, &m, true);
-		net_ctrl_save(&a, &s);
 		for (i = 0; i < sizeof(refusers) / sizeof(refusers[0]); i++) {
 			char name[96];
 			unsigned int j;
 			bool stop = true;
 
+			/* HASH_CONFIG is replayed outside RSS mode only. */
+			dev_new(&a, &m, all_features(), 0);
+			configure(&a, &m, refusers[i] != OP_HASH);
+			vdpa_net_ctrl_save(&a, &s);
+
 			dev_new(&b, &m, all_features(), B(refusers[i]));
-			net_ctrl_save(&b, &before);
-			err = net_ctrl_restore(&b, &s, &mock_ops, &m);
+			vdpa_net_ctrl_save(&b, &before);
+			err = vdpa_net_ctrl_restore(&b, &s, &mock_ops, &m);
 			for (j = 0; j + 1 < m.nlog; j++)
 				if (m.log[j] == refusers[i])
 					stop = false;
@@ -1729,8 +1877,8 @@ static void test_restore(void)
 			{ "rss without RSS", F(RSS) },
 			{ "rss mask 2", 0 },
 			{ "rss max_tx_vq != vq_pairs", 0 },
-			{ "rss entry >= max_tx_vq", 0 },
-			{ "rss unclassified >= max_tx_vq", 0 },
+			{ "rss entry >= max_vq_pairs", 0 },
+			{ "rss unclassified >= max_vq_pairs", 0 },
 			{ "rss key 41", 0 },
 			{ "rss unsupported type", 0 },
 			{ "hash without HASH_REPORT", F(HASH_REPORT) },
@@ -1743,7 +1891,7 @@ static void test_restore(void)
 
 		dev_new(&a, &m, all_features(), 0);
 		configure(&a, &m, true);
-		net_ctrl_save(&a, &s);
+		vdpa_net_ctrl_save(&a, &s);
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			char name[128];
 
@@ -1751,8 +1899,8 @@ static void test_restore(void)
 			mutate(&t, i);
 			dev_new(&b, &m, all_features() & ~bad[i].feat_clear,
 				0);
-			net_ctrl_save(&b, &before);
-			err = net_ctrl_restore(&b, &t, &mock_ops, &m);
+			vdpa_net_ctrl_save(&b, &before);
+			err = vdpa_net_ctrl_restore(&b, &t, &mock_ops, &m);
 			snprintf(name, sizeof(name), "restore rejects %s",
 				 bad[i].name);
 			report(err == -EINVAL && !m.nlog &&
@@ -1764,9 +1912,9 @@ static void test_restore(void)
 	{
 		dev_new(&a, &m, all_features() & ~F(MQ), 0);
 		setup_rss(&a, &m);
-		net_ctrl_save(&a, &s);
+		vdpa_net_ctrl_save(&a, &s);
 		dev_new(&b, &m, all_features() & ~F(MQ), 0);
-		err = net_ctrl_restore(&b, &s, &mock_ops, &m);
+		err = vdpa_net_ctrl_restore(&b, &s, &mock_ops, &m);
 		report(!err && b.state.vq_pairs == 3 && m.calls[OP_RSS] == 1 &&
 		       !m.calls[OP_PAIRS] && m.calls[OP_CVQSET] == 6,
 		       "restore rss without MQ", "err %d", err);
@@ -1783,6 +1931,9 @@ int main(void)
 	test_mac_tables();
 	test_rss();
 	test_stats();
+	test_stats_cvq_counts();
+	test_rss_hash();
+	test_result_max();
 	test_vq_get_op();
 	test_features();
 	test_rx_accept();

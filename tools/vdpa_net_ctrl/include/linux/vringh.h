@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Userspace shim: the ring layer's context in linux/net_ctrl_vringh.h
+ * Userspace shim: the ring layer's context in linux/vdpa_net_ctrl.h
  * embeds two iovs; the core never touches them.
  */
 #ifndef _SHIM_LINUX_VRINGH_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Userspace shim: linux/net_ctrl_vringh.h names struct mutex in the ring
+ * Userspace shim: linux/vdpa_net_ctrl.h names struct mutex in the ring
  * layer's context, which the core never touches.
  */
 #ifndef _SHIM_LINUX_MUTEX_H
