@@ -39,6 +39,28 @@ act link-up ip link set $NETDEV up && pass link-up-accepted || fail link-up-acce
 sleep 1
 in_list promisc "$(st rx_mode)" && fail link-up-promisc-off "rx_mode [$(st rx_mode)]" || { [ "$(st rx_mode)" != "<no-debugfs>" ] && pass link-up-promisc-off || fail link-up-promisc-off "no state"; }
 
+# Announce, as a VMM asks after a migration: the operator writes the
+# simulator's debugfs file, the device sets VIRTIO_NET_S_ANNOUNCE with a
+# config interrupt, virtio_net announces and sends ANNOUNCE_ACK, which
+# clears the bit.
+ann_ok() { sed -n 's/^announce: received=[0-9]* ok=\([0-9]*\).*/\1/p' "$DBG/stats" 2>/dev/null; }
+AF=/sys/kernel/debug/vdpa_sim_net/$DEV/announce
+if [ ! -e "$AF" ]; then
+	fail announce-acked "no $AF"
+else
+	before=$(ann_ok)
+	act announce sh -c "echo 1 > $AF" && pass announce-accepted || fail announce-accepted "write refused"
+	i=0
+	while [ $i -lt 10 ] && [ "$(ann_ok)" = "$before" ]; do sleep 1; i=$((i + 1)); done
+	after=$(ann_ok)
+	la=$(vdpa dev config show $DEV | sed -n 's/.*link_announce \([a-z]*\).*/\1/p')
+	if [ "${after:-0}" -gt "${before:-0}" ] && [ "$la" = false ]; then
+		pass announce-acked
+	else
+		fail announce-acked "ANNOUNCE_ACK ok ${before:-?} -> ${after:-?}, link_announce ${la:-?}"
+	fi
+fi
+
 act promisc-on ip link set $NETDEV promisc on; sleep 1
 in_list promisc "$(st rx_mode)" && pass promisc-on || fail promisc-on "rx_mode [$(st rx_mode)]"
 act promisc-off ip link set $NETDEV promisc off; sleep 1

@@ -1730,6 +1730,8 @@ static void vnd_test_driver_features(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fp->driver_features, dev & ~CTRL_FEATURES);
 	KUNIT_EXPECT_EQ(test, fp->driver_features, DATA_FEATURES);
 	KUNIT_EXPECT_EQ(test, vnd->net->ctrl.nc.features, dev);
+	/* The parent reads the control bits through the frontend. */
+	KUNIT_EXPECT_EQ(test, vdpa_net_driver_features(vnd), dev);
 
 	/* A subset goes through as it is, minus the control bits. */
 	KUNIT_EXPECT_EQ(test, ops->set_driver_features(vdev, VF(VERSION_1) |
