@@ -132,6 +132,34 @@ p3=$(rxq packets); d3=$(rxq drops)
 	fail rx-filter-own-accepted "drops $d2->$d3 packets $p2->$p3"
 ip addr flush dev $NETDEV
 
+# Device statistics (DEVICE_STATS): "ethtool -S" gets the hw_ entries
+# with STATISTICS GET; the device's receive count lies between two reads
+# of vdpa vstats around it, and the control queue's counts are there.
+# (One ethtool -S output for all fields: each run is a command of its own.)
+eths() { echo "$ETHS" | sed -n "s/^ *$1: //p"; }
+# (iproute2 6.1 names bit 50 bit_50.)
+if has_feature DEVICE_STATS || has_feature bit_50; then pass negotiated-DEVICE_STATS; else fail negotiated-DEVICE_STATS "not negotiated"; fi
+q0=$(rxq packets)
+act ethtool-S-hw ethtool -S $NETDEV
+ETHS=$(ethtool -S $NETDEV 2>/dev/null)
+hw=$(eths rx0_hw_packets); q1=$(rxq packets)
+cmds=$(eths cq_hw_command_num); oks=$(eths cq_hw_ok_num)
+report "ethtool -S: rx0_hw_packets=${hw:-none} (vstats $q0..$q1) tx0_hw_packets=$(eths tx0_hw_packets) cq_hw_command_num=${cmds:-none} cq_hw_ok_num=${oks:-none}"
+if [ -n "$hw" ] && [ "$hw" -gt 0 ] && [ "$hw" -ge "$q0" ] && [ "$hw" -le "$q1" ]; then
+	pass ethtool-S-hw-rx
+else
+	fail ethtool-S-hw-rx "rx0_hw_packets ${hw:-none}, vstats $q0..$q1"
+fi
+# ok_num and command_num both count the STATISTICS GET that carries
+# them: they differ by the errors so far (vstats), nothing else.
+errs=$(cvq_stats | sed -n 's/.*cvq errors \([0-9]*\).*/\1/p')
+if [ -n "$cmds" ] && [ "$cmds" -gt 0 ] && [ -n "$oks" ] && [ "$oks" -le "$cmds" ] &&
+   [ $((cmds - oks)) -le "${errs:-0}" ]; then
+	pass ethtool-S-hw-cvq
+else
+	fail ethtool-S-hw-cvq "cq_hw_command_num ${cmds:-none} cq_hw_ok_num ${oks:-none} errors ${errs:-?}"
+fi
+
 # The tracepoint reports every command with its ack.
 T=/sys/kernel/tracing
 if [ -d $T/events/vdpa_net_ctrl/vdpa_net_ctrl_cmd ]; then
