@@ -1269,6 +1269,29 @@ static void test_rss_hash(void)
 	       nc.state.hash_report && nc.state.hash.hash_types == 0x5,
 	       "hash config leaves rss mode", "ack %u rss %d", res.ack,
 	       nc.state.rss_enabled);
+
+	/*
+	 * RSS without MQ, then HASH_CONFIG: automatic steering over one
+	 * pair, a state that restores.
+	 */
+	{
+		static struct vdpa_net_ctrl b;
+		static struct vdpa_net_ctrl_state st;
+		int err;
+
+		dev_new(&nc, &m, all_features() & ~F(MQ), 0);
+		setup_rss(&nc, &m);
+		exec_cmd(&nc, &m, MQ, VIRTIO_NET_CTRL_MQ_HASH_CONFIG, p,
+			 mk_hash(p, 0x5, 0, 8), CAP_DEF, NULL, &res);
+		vdpa_net_ctrl_save(&nc, &st);
+		dev_new(&b, &m, all_features() & ~F(MQ), 0);
+		err = vdpa_net_ctrl_restore(&b, &st, &mock_ops, &m);
+		report(res.ack == VIRTIO_NET_OK && nc.state.vq_pairs == 1 &&
+		       !err && mock_state_eq(&b.state, &st),
+		       "hash config after rss without MQ: one pair, restorable",
+		       "ack %u pairs %u restore %d", res.ack,
+		       nc.state.vq_pairs, err);
+	}
 }
 
 /* The CVQ's counters count every command, the one being answered too. */

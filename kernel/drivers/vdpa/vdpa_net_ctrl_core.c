@@ -365,7 +365,12 @@ static const char *nc_hash_config(struct nc_cmd *c)
 		return NC_E_REFUSED;
 	c->nc->state.hash = hash;
 	c->nc->state.hash_report = hash.hash_types != 0;
-	/* Like VQ_PAIRS_SET, the last command of the class wins. */
+	/*
+	 * Like VQ_PAIRS_SET, the last command of the class wins: the device
+	 * steers automatically again, over one pair unless MQ says more.
+	 */
+	if (c->nc->state.rss_enabled && !nc_has(c->nc, VIRTIO_NET_F_MQ))
+		c->nc->state.vq_pairs = 1;
 	c->nc->state.rss_enabled = false;
 	return NULL;
 }

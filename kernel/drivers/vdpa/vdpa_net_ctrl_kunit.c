@@ -901,13 +901,74 @@ static void vdpa_net_ctrl_test_result_unwritable(struct kunit *test)
 }
 
 /*
+ * An empty writable descriptor before the ack: the ack is the first
+ * writable byte, and the one overwritten when the result cannot be
+ * written; the empty descriptor's address is never written.
+ */
+static void vdpa_net_ctrl_test_empty_before_ack(struct kunit *test)
+{
+	struct fake_cvq *q = fake_cvq_new(test, false);
+	u8 *cmd = kunit_kzalloc(test, 6, GFP_KERNEL);
+	u8 *empty = kunit_kzalloc(test, 1, GFP_KERNEL);
+	u8 *ack = kunit_kzalloc(test, 1, GFP_KERNEL);
+	u8 *result = kunit_kzalloc(test, 8, GFP_KERNEL);
+	struct seg s[4] = {
+		{ cmd, 6 }, { empty, 0, true }, { ack, 1, true },
+		{ result, 8, true },
+	};
+	u16 id;
+	u32 len;
+
+	cmd[0] = VIRTIO_NET_CTRL_NOTF_COAL;
+	cmd[1] = VIRTIO_NET_CTRL_NOTF_COAL_VQ_GET;
+	*empty = 0x5a;
+	*ack = 0xff;
+	fake_remap(q, result, 8, 0);
+	fake_post(q, s, 4, false);
+	KUNIT_EXPECT_EQ(test, fake_handle(q, 4), 1);
+	KUNIT_ASSERT_TRUE(test, fake_used(q, &id, &len));
+	KUNIT_EXPECT_EQ(test, *ack, VIRTIO_NET_ERR);
+	KUNIT_EXPECT_EQ(test, *empty, 0x5a);
+	fake_cvq_free(q);
+}
+
+/*
+ * The used ring fails for the second chain of a batch: the first is
+ * reported, and the next call reports the broken ring, until a reset.
+ */
+static void vdpa_net_ctrl_test_used_unwritable_later(struct kunit *test)
+{
+	struct fake_cvq *q = fake_cvq_new(test, false);
+	u8 *cmd = kunit_kzalloc(test, 2, GFP_KERNEL);
+	u8 *ack = kunit_kzalloc(test, 2, GFP_KERNEL);
+	struct seg s0[2] = { { cmd, 2 }, { ack, 1, true } };
+	struct seg s1[2] = { { cmd, 2 }, { ack + 1, 1, true } };
+
+	cmd[0] = VIRTIO_NET_CTRL_ANNOUNCE;
+	cmd[1] = VIRTIO_NET_CTRL_ANNOUNCE_ACK;
+	/* used->ring[1]: after le16 flags, le16 idx and ring[0] */
+	fake_remap(q, (u8 *)q->vr.used + 4 + sizeof(struct vring_used_elem),
+		   sizeof(struct vring_used_elem), VHOST_MAP_RO);
+	fake_post(q, s0, 2, false);
+	fake_post(q, s1, 2, false);
+	KUNIT_EXPECT_EQ(test, fake_handle(q, 4), 1);
+	KUNIT_EXPECT_LT(test, fake_handle(q, 4), 0);
+	KUNIT_EXPECT_LT(test, fake_handle(q, 4), 0);
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&q->ctx.stats.ring_errors), 1);
+	vdpa_net_ctrl_vringh_reset(&q->ctx, NULL);
+	KUNIT_EXPECT_GE(test, fake_handle(q, 4), 0);
+	fake_cvq_free(q);
+}
+
+/*
  * virtio_net reads every queue's counters with one STATISTICS GET: above
  * a dozen queue pairs the replies no longer fit in 4 KiB.
  */
 static void vdpa_net_ctrl_test_stats_big(struct kunit *test)
 {
 	struct fake_cvq *q = fake_cvq_new(test, false);
-	const size_t n = 600, rlen = n * sizeof(struct virtio_net_stats_reply_hdr);
+	const size_t hdr = sizeof(struct virtio_net_stats_reply_hdr);
+	const size_t n = 600, rlen = n * hdr;
 	u8 *cmd = kunit_kzalloc(test, 2 + 16 * n, GFP_KERNEL);
 	u8 *result = kunit_kzalloc(test, rlen, GFP_KERNEL);
 	size_t i;
@@ -925,7 +986,7 @@ static void vdpa_net_ctrl_test_stats_big(struct kunit *test)
 			 rlen);
 	KUNIT_EXPECT_EQ(test, ack, VIRTIO_NET_OK);
 	KUNIT_EXPECT_EQ(test, used, 1 + rlen);
-	KUNIT_EXPECT_EQ(test, result[rlen - 2], sizeof(struct virtio_net_stats_reply_hdr));
+	KUNIT_EXPECT_EQ(test, result[rlen - 2], hdr);
 	fake_cvq_free(q);
 }
 
@@ -1224,6 +1285,8 @@ static struct kunit_case vdpa_net_ctrl_vringh_cases[] = {
 	KUNIT_CASE(vdpa_net_ctrl_test_long_mac_table),
 	KUNIT_CASE(vdpa_net_ctrl_test_used_unwritable),
 	KUNIT_CASE(vdpa_net_ctrl_test_result_unwritable),
+	KUNIT_CASE(vdpa_net_ctrl_test_empty_before_ack),
+	KUNIT_CASE(vdpa_net_ctrl_test_used_unwritable_later),
 	KUNIT_CASE(vdpa_net_ctrl_test_stats_big),
 	KUNIT_CASE(vdpa_net_ctrl_test_budget),
 	KUNIT_CASE(vdpa_net_ctrl_test_broken_ring),

@@ -51,6 +51,20 @@ static void vdpa_net_ctrl_ring_error(struct vdpa_net_ctrl_vringh *ctx,
 	trace_vdpa_net_ctrl_cmd(ctx->name, -1, -1, 0, VIRTIO_NET_ERR, why);
 }
 
+/*
+ * The first writable byte of a chain, where the ack goes: zero-length
+ * descriptors stay in the iov as empty entries, which the pushes skip.
+ */
+static struct kvec vdpa_net_ctrl_ack_iov(const struct vringh_kiov *wiov)
+{
+	unsigned int i;
+
+	for (i = wiov->i; i < wiov->used; i++)
+		if (wiov->iov[i].iov_len)
+			return wiov->iov[i];
+	return (struct kvec){};
+}
+
 /* Write VIRTIO_NET_ERR over the first writable byte of a chain. */
 static void vdpa_net_ctrl_rewrite_ack(struct vringh *vrh,
 				      const struct kvec *first)
@@ -59,7 +73,8 @@ static void vdpa_net_ctrl_rewrite_ack(struct vringh *vrh,
 	struct vringh_kiov kiov = { .iov = &one, .used = 1, .max_num = 1 };
 	u8 ack = VIRTIO_NET_ERR;
 
-	vringh_iov_push_iotlb(vrh, &kiov, &ack, 1);
+	if (first->iov_len)
+		vringh_iov_push_iotlb(vrh, &kiov, &ack, 1);
 }
 
 /*
@@ -79,7 +94,8 @@ static size_t vdpa_net_ctrl_result_room(struct vdpa_net_ctrl_vringh *ctx,
 	*result = ctx->result;
 	if (need <= VDPA_NET_CTRL_MAX_RESULT_LEN)
 		return min_t(size_t, room, VDPA_NET_CTRL_MAX_RESULT_LEN);
-	big = kvmalloc(need + 1, GFP_KERNEL);
+	/* The driver decides the size: charge it, and fail quietly. */
+	big = kvmalloc(need + 1, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!big)
 		return VDPA_NET_CTRL_MAX_RESULT_LEN;
 	*result = big;
@@ -137,7 +153,8 @@ static size_t vdpa_net_ctrl_long_mac_table(struct vdpa_net_ctrl_vringh *ctx,
 	int t;
 	u32 n;
 
-	if (b[0] != VIRTIO_NET_CTRL_MAC || b[1] != VIRTIO_NET_CTRL_MAC_TABLE_SET)
+	if (b[0] != VIRTIO_NET_CTRL_MAC ||
+	    b[1] != VIRTIO_NET_CTRL_MAC_TABLE_SET)
 		return 0;
 	for (t = 0; t < 2; t++) {
 		if (rlen - in < sizeof(raw))
@@ -147,9 +164,10 @@ static size_t vdpa_net_ctrl_long_mac_table(struct vdpa_net_ctrl_vringh *ctx,
 			goto unreadable;
 		in += sizeof(raw);
 		n = le32_to_cpu(raw);
-		bytes = (size_t)n * ETH_ALEN;
-		if (bytes > rlen - in)
+		/* Divide: n * ETH_ALEN can wrap a 32-bit size_t. */
+		if (n > (rlen - in) / ETH_ALEN)
 			return 0;
+		bytes = (size_t)n * ETH_ALEN;
 		if (n > lim) {
 			put_unaligned_le32(lim + 1, b + out);
 			memset(b + out + sizeof(raw), 0, (lim + 1) * ETH_ALEN);
@@ -210,6 +228,7 @@ static int vdpa_net_ctrl_vringh_one(struct vdpa_net_ctrl_vringh *ctx,
 		vdpa_net_ctrl_count(ctx, -1, VIRTIO_NET_ERR, true, true);
 		err = vringh_complete_iotlb(vrh, head, 0);
 		if (err) {
+			ctx->ring_err = err;
 			vdpa_net_ctrl_ring_error(ctx, "used ring not writable");
 			return err;
 		}
@@ -254,7 +273,7 @@ static int vdpa_net_ctrl_vringh_one(struct vdpa_net_ctrl_vringh *ctx,
 	out = 0;
 	if (wlen) {
 		/* Where the ack goes, should it have to be written again. */
-		struct kvec ack_iov = ctx->wiov.iov[ctx->wiov.i];
+		struct kvec ack_iov = vdpa_net_ctrl_ack_iov(&ctx->wiov);
 
 		result[0] = res.ack;
 		got = vringh_iov_push_iotlb(vrh, &ctx->wiov, result,
@@ -281,6 +300,8 @@ static int vdpa_net_ctrl_vringh_one(struct vdpa_net_ctrl_vringh *ctx,
 
 	vdpa_net_ctrl_count(ctx, class, res.ack, !wlen, unmapped);
 	if (err) {
+		/* The head is consumed: remember, the next call reports it. */
+		ctx->ring_err = err;
 		vdpa_net_ctrl_ring_error(ctx, "used ring not writable");
 		return err;
 	}
@@ -313,9 +334,11 @@ static int vdpa_net_ctrl_vringh_one(struct vdpa_net_ctrl_vringh *ctx,
  * Return: the number of chains completed; when it equals @budget more
  * chains may be pending, and the caller should call again later (after
  * letting the driver's CPU run).  A negative errno when the ring is broken
- * beyond one chain (e.g. a head index out of range) and no chain was
- * completed before it in this call: nothing more can be consumed, and
- * the parent should set DEVICE_NEEDS_RESET.
+ * beyond one chain (a head index out of range, a used ring that cannot be
+ * written) and no chain was completed before it in this call, or in any
+ * call after a used ring write failed, until the next
+ * vdpa_net_ctrl_vringh_reset(): nothing more can be consumed, and the
+ * parent should set DEVICE_NEEDS_RESET.
  */
 int vdpa_net_ctrl_vringh_handle_cvq(struct vdpa_net_ctrl_vringh *ctx,
 				    struct vringh *vrh,
@@ -326,11 +349,14 @@ int vdpa_net_ctrl_vringh_handle_cvq(struct vdpa_net_ctrl_vringh *ctx,
 	bool rechecked = false;
 	int err;
 
+	/* A used ring that could not be written stays broken until reset. */
+	if (ctx->ring_err)
+		return ctx->ring_err;
 	while (done < budget) {
 		err = vdpa_net_ctrl_vringh_one(ctx, vrh, ops, priv);
 		/*
-		 * Report the chains completed first: the broken head was not
-		 * consumed, so the next call finds it again.
+		 * Report the chains completed first: the next call finds the
+		 * broken head again, or returns @ctx->ring_err.
 		 */
 		if (err < 0)
 			return done ? done : err;
@@ -631,6 +657,7 @@ EXPORT_SYMBOL_GPL(vdpa_net_ctrl_vringh_cleanup);
  */
 void vdpa_net_ctrl_vringh_reset(struct vdpa_net_ctrl_vringh *ctx, const u8 *mac)
 {
+	ctx->ring_err = 0;
 	vdpa_net_ctrl_reset(&ctx->nc);
 	if (mac)
 		ether_addr_copy(ctx->nc.state.mac, mac);

@@ -186,10 +186,13 @@ struct vdpa_net_ctrl_limits {
  * @announce_ack: clear VIRTIO_NET_S_ANNOUNCE in config space status.
  *	Gates GUEST_ANNOUNCE.
  * @vq_pairs_set: use @pairs queue pairs (1..max_vq_pairs), RSS off.
- *	Gates MQ (with max_vq_pairs > 1).
+ *	Gates MQ (with max_vq_pairs > 1).  With RSS and HASH_REPORT
+ *	negotiated, the hash report keeps the last RSS configuration.
  * @rss_set: apply an RSS configuration, which also sets the number of
- *	queue pairs to @rss->max_tx_vq.  Gates RSS.
- * @hash_set: apply a hash report configuration.  Gates HASH_REPORT.
+ *	queue pairs to @rss->max_tx_vq and, with HASH_REPORT negotiated,
+ *	the hash report (types and key).  Gates RSS.
+ * @hash_set: apply a hash report configuration and turn RSS off (one
+ *	queue pair without MQ).  Gates HASH_REPORT.
  * @guest_offloads_set: switch on exactly the VIRTIO_NET_F_GUEST_*
  *	offloads in @offloads.  Gates CTRL_GUEST_OFFLOADS.
  * @coal_tx_set: coalescing for all transmit queues.  Gates NOTF_COAL
@@ -334,6 +337,8 @@ struct vdpa_net_ctrl_counters {
  * @riov: readable iov of the chain being handled
  * @wiov: writable iov of the chain being handled
  * @debugfs: the device's debugfs directory
+ * @ring_err: the used ring could not be written: the error the handling
+ *	calls return until the next reset
  * @lock: the parent's lock that serializes calls into this context, taken
  *	by the debugfs readers; may be NULL
  * @syncp: protects @stats for readers that do not hold @lock
@@ -354,6 +359,7 @@ struct vdpa_net_ctrl_vringh {
 	struct vringh_kiov riov;
 	struct vringh_kiov wiov;
 	struct dentry *debugfs;
+	int ring_err;
 	void (*state_changed)(struct vdpa_net_ctrl_vringh *ctx);
 };
 
