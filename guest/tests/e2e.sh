@@ -236,3 +236,39 @@ else
 	fail provisioned-no-control-features "vdpa_nl add: $out"
 fi
 teardown
+
+# Multiqueue: "vdpa dev add ... max_vqp 4"; "ethtool -L combined K" sends
+# VQ_PAIRS_SET K, and the simulator loops frames back over K pairs.
+echo 0 >/sys/bus/vdpa/drivers_autoprobe
+if out=$(vdpa dev add mgmtdev vdpasim_net name $DEV mac 52:54:00:12:34:56 max_vqp 4 2>&1); then
+	echo virtio_vdpa >/sys/bus/vdpa/devices/$DEV/driver_override
+	echo $DEV >/sys/bus/vdpa/drivers_probe
+	sleep 1
+	NETDEV=$(ls /sys/bus/vdpa/devices/$DEV/virtio*/net/ 2>/dev/null | head -n 1)
+	DBG=$(dbg_file)
+	report "max_vqp 4: $(dev_state_line)"
+	if has_feature MQ; then pass mq-negotiated; else fail mq-negotiated "features [$(vdpa dev config show $DEV | sed -n 's/.*negotiated_features //p')]"; fi
+	max=$(ethtool -l "$NETDEV" 2>/dev/null | awk '/^Combined:/ { print $2; exit }')
+	[ "$max" = 4 ] && pass mq-max-pairs || fail mq-max-pairs "ethtool -l: at most ${max:-?} combined"
+	ip link set "$NETDEV" up
+	ok=1
+	for k in 1 2 3 4 3 2 1 4; do
+		act mq-pairs-$k ethtool -L "$NETDEV" combined $k || ok=0
+		[ "$(st vq_pairs)" = $k ] || { ok=0; say "  device uses $(st vq_pairs) pairs, want $k"; }
+	done
+	[ $ok = 1 ] && pass mq-pairs || fail mq-pairs "ethtool -L 1..4 and back: see the reports"
+	# Frames to our own address come back on the pair they left on.
+	rxq_n() { vdpa dev vstats show $DEV qidx "$1" | tr -s ' \n' ' ' | sed -n 's/.* rx packets \([0-9]*\).*/\1/p'; }
+	ip addr add 10.99.0.1/24 dev "$NETDEV"
+	ip neigh replace 10.99.0.3 lladdr "$(cat /sys/class/net/$NETDEV/address)" dev "$NETDEV" nud permanent
+	before=""; for q in 0 2 4 6; do before="$before $(rxq_n $q)"; done
+	ping -c 3 -W 1 10.99.0.3 >/dev/null 2>&1
+	after=""; for q in 0 2 4 6; do after="$after $(rxq_n $q)"; done
+	report "rx packets per receive queue (0 2 4 6): before [$before ] after [$after ]"
+	b=0; for v in $before; do b=$((b + v)); done
+	a=0; for v in $after; do a=$((a + v)); done
+	[ $a -ge $((b + 3)) ] && pass mq-traffic || fail mq-traffic "rx packets $b -> $a over 4 pairs"
+	teardown
+else
+	fail mq-negotiated "vdpa dev add ... max_vqp 4: $out"
+fi

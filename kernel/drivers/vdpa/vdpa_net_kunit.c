@@ -2337,6 +2337,12 @@ static void vnd_test_reset_stops_worker(struct kunit *test)
 	drv_post(r, cmd_mac1, sizeof(cmd_mac1));
 	ops->kick_vq(vdev, cvq);
 	KUNIT_ASSERT_TRUE(test, drv_wait_used(r, 1));
+	/*
+	 * After a batch the work looks again: let that run end first, or
+	 * it may find the next command before the reset does.
+	 */
+	flush_work(&vnd->net->work);
+	flush_work(&vnd->net->work);
 
 	/* Posted, not kicked: the parent's reset kicks while it runs. */
 	drv_post(r, cmd_mac2, sizeof(cmd_mac2));
