@@ -42,7 +42,6 @@
 #define NC_STATS_ENTRY_LEN	16	/* le16 vq, le16 reserved[3], le64 */
 #define NC_COAL_LEN		8	/* struct virtio_net_ctrl_coal */
 #define NC_COAL_VQ_LEN		12	/* struct virtio_net_ctrl_coal_vq */
-#define NC_STATS_CVQ_LEN	24	/* struct virtio_net_stats_cvq */
 /* The spec's minimum limits of a device that offers RSS or HASH_REPORT. */
 #define NC_RSS_MIN_KEY_SIZE	40
 #define NC_RSS_MIN_TABLE_LEN	128
@@ -527,18 +526,21 @@ static int nc_stats_supported(struct nc_cmd *c, u64 *supported)
 	return 0;
 }
 
-/* struct virtio_net_stats_cvq; the counts include the current command. */
+/* The control queue's reply; the counts include the current command. */
 static size_t nc_stats_cvq(struct nc_cmd *c, u16 vq, u8 *p, size_t room)
 {
-	if (room < NC_STATS_CVQ_LEN)
+	struct virtio_net_stats_cvq r = {
+		.hdr.type = VIRTIO_NET_STATS_TYPE_REPLY_CVQ,
+		.hdr.vq_index = cpu_to_le16(vq),
+		.hdr.size = cpu_to_le16(sizeof(r)),
+		.command_num = cpu_to_le64(c->nc->cvq_commands),
+		.ok_num = cpu_to_le64(c->nc->cvq_ok + 1),
+	};
+
+	if (room < sizeof(r))
 		return 0;
-	memset(p, 0, NC_STATS_CVQ_LEN);
-	p[0] = VIRTIO_NET_STATS_TYPE_REPLY_CVQ;
-	put_unaligned_le16(vq, p + 2);
-	put_unaligned_le16(NC_STATS_CVQ_LEN, p + 6);
-	put_unaligned_le64(c->nc->cvq_commands, p + 8);
-	put_unaligned_le64(c->nc->cvq_ok + 1, p + 16);
-	return NC_STATS_CVQ_LEN;
+	memcpy(p, &r, sizeof(r));
+	return sizeof(r);
 }
 
 static const char *nc_stats_query(struct nc_cmd *c)

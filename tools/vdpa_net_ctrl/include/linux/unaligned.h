@@ -63,4 +63,21 @@ static inline void put_unaligned_le64(u64 v, void *p)
 	put_unaligned_le32((u32)(v >> 32), b + 4);
 }
 
+/* cpu_to_le*(), as <asm/byteorder.h> has them, byte by byte. */
+static inline __le16 cpu_to_le16(u16 v)
+{
+	__le16 r;
+
+	put_unaligned_le16(v, &r);
+	return r;
+}
+
+static inline __le64 cpu_to_le64(u64 v)
+{
+	__le64 r;
+
+	put_unaligned_le64(v, &r);
+	return r;
+}
+
 #endif
