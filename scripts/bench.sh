@@ -7,7 +7,10 @@
 #      restore-shaped burst of control commands over a split virtqueue in
 #      kernel memory through vdpa_net_ctrl and through bare vringh calls;
 #  (b) end to end: guest/tools/mac_lat.c times SIOCSIFHWADDR on virtio_net
-#      over vdpasim_net (virtio_vdpa), on the patched and pristine kernels.
+#      over vdpasim_net (virtio_vdpa), on the patched and pristine kernels;
+#  (c) multiqueue, end to end: guest/tools/mq_lat.c times "ethtool -L" and
+#      "ethtool -X" on a 4-pair device (patched kernel only: the pristine
+#      simulator has one queue pair).
 #
 # The patched kernel is built into work/build-bench with CONFIG_MODULES
 # (for the module only: EXTRA_CONFIG), the pristine one into
@@ -150,6 +153,17 @@ boot() { channel "$1" | sed -n 's/^@@BOOT //p' | sort -u | tr '\n' ' ' | sed 's/
 	echo "e2e_p10_ratio_patched_over_base=$(ratio "$(get patched mac_set_p10_ns)" "$(get base mac_set_p10_ns)")"
 	echo "e2e_p90_ratio_patched_over_base=$(ratio "$(get patched mac_set_p90_ns)" "$(get base mac_set_p90_ns)")"
 	echo "e2e_p99_ratio_patched_over_base=$(ratio "$(get patched mac_set_p99_ns)" "$(get base mac_set_p99_ns)")"
+	echo "# mq_*: multiqueue, end to end, on a 4-pair device (vdpa dev add ... max_vqp 4):" \
+	     "mq_pairs_* = ETHTOOL_SCHANNELS combined 1 <-> 4 (\"ethtool -L\"; with RSS negotiated" \
+	     "and no user table, 7.3's virtio_net sends RSS_CONFIG, not VQ_PAIRS_SET);"
+	echo "#   mq_rss_* = ETHTOOL_SRXFHINDIR, the 128-entry table all on queue 0 <-> spread" \
+	     "(\"ethtool -X\", RSS_CONFIG); n=$(get patched mq_pairs_n) each after 20 warm-up calls."
+	echo "#   The pristine simulator has one queue pair: base_mq_supported=$(get base mq_supported)," \
+	     "so there is no pristine figure to compare with."
+	for k in $(figures patched | sed -n 's/^\(mq_[a-z0-9_]*\)=.*/\1/p'); do
+		echo "patched_$k=$(get patched "$k")"
+	done
+	echo "base_mq_supported=$(get base mq_supported)"
 } >"$results.tmp"
 mv "$results.tmp" "$results"
 echo

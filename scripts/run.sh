@@ -3,7 +3,9 @@
 #
 # run.sh [patched|base]: build what is missing, boot the guest, drive a
 # vdpasim_net device through virtio_net with ip/bridge/ethtool and print
-# one report line per user action, with the device-side state after it.
+# a table with one row per user action: accepted or refused, the control
+# commands it caused and what changed in the device state (report.sh; the
+# full state after each action in out/run-*/state.log).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -24,7 +26,7 @@ logdir=$top/out/run-$which
 rc=$?
 echo
 echo "=== report ($which kernel; console: $logdir/console.log)"
-grep '^@@REPORT ' "$logdir/results.log" | tr -d '\r' | sed 's/^@@REPORT /  /'
+./scripts/report.sh "$logdir"
 echo
 np=$(grep -c '^@@TEST PASS' "$logdir/results.log"); nf=$(grep -c '^@@TEST FAIL' "$logdir/results.log")
 echo "=== expectations: $np met, $nf not met"

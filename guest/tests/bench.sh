@@ -10,6 +10,8 @@
 #     vringh calls and prints "net_ctrl_bench: key=value" lines.
 #  2. End to end: mac_lat on the virtio_net netdev of a vdpasim_net device
 #     bound to virtio_vdpa: SIOCSIFHWADDR round trips through the CVQ.
+#  3. Multiqueue, end to end: mq_lat on a 4-pair device ("ethtool -L" and
+#     "ethtool -X" through the ethtool ioctl), where the kernel has it.
 #
 # Knobs on the kernel command line: cvq.bench_n= (timed MAC changes,
 # default 2000), cvq.bench_warmup= (default 200), cvq.bench_reps= (bursts
@@ -77,3 +79,38 @@ else
 	fail bench-e2e "mac_lat: $(tail -n 1 /tmp/mac_lat.err)"
 fi
 teardown
+
+# 3. Multiqueue, end to end: "ethtool -L combined 1 <-> 4" and "ethtool -X"
+#    (indirection table) on a 4-pair device, timed by mq_lat.  The pristine
+#    simulator has one queue pair ("vdpa dev add ... max_vqp" is refused):
+#    mq_supported=0 there, and no figures.
+echo 0 >/sys/bus/vdpa/drivers_autoprobe
+if vdpa dev add mgmtdev vdpasim_net name $DEV mac 52:54:00:12:34:56 max_vqp 4 >/dev/null 2>&1; then
+	echo virtio_vdpa >/sys/bus/vdpa/devices/$DEV/driver_override
+	echo $DEV >/sys/bus/vdpa/drivers_probe
+	sleep 1
+	NETDEV=$(ls /sys/bus/vdpa/devices/$DEV/virtio*/net/ 2>/dev/null | head -n 1)
+	feat=$(vdpa dev config show $DEV | sed -n 's/.*negotiated_features //p')
+	bench mq_supported=1
+	case " $feat " in *" RSS "*) bench mq_rss_negotiated=1 ;; *) bench mq_rss_negotiated=0 ;; esac
+	ip link set "$NETDEV" down
+	pin=
+	[ "$last" -gt 0 ] && pin="taskset 1"
+	for p in /proc/[0-9]*; do
+		case "$(cat "$p/comm" 2>/dev/null)" in
+		"vDPA sim worker"*) [ "$last" -gt 0 ] && taskset -p $((1 << last)) "${p#/proc/}" >/dev/null ;;
+		esac
+	done
+	MQN=$((N / 10)); [ $MQN -ge 20 ] || MQN=20
+	benchcmd "$pin mq_lat $NETDEV 4 $MQN 20  # combined 1 <-> 4, then the RSS table; link down"
+	if $pin /bin/mq_lat "$NETDEV" 4 "$MQN" 20 >/tmp/mq_lat.out 2>/tmp/mq_lat.err; then
+		while read -r kv; do bench "mq_$kv"; done </tmp/mq_lat.out
+		pass bench-mq
+	else
+		fail bench-mq "mq_lat: $(tail -n 1 /tmp/mq_lat.err)"
+	fi
+	teardown
+else
+	bench mq_supported=0
+	say "vdpa dev add ... max_vqp 4 refused: no multiqueue row on this kernel"
+fi

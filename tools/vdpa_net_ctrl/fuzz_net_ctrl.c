@@ -10,8 +10,9 @@
  *
  * After the command, invariants are checked and any violation aborts:
  * ack/reason/len consistency, result within capacity, state unchanged on
- * VIRTIO_NET_ERR, state within limits, the receive filter on frames made
- * of the input, and restore(save()) accepted and lossless.
+ * VIRTIO_NET_ERR, state within limits, the receive filter and the RSS
+ * steering on frames made of the input, and restore(save()) accepted and
+ * lossless.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -154,6 +155,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)vdpa_net_ctrl_rx_accept(&nc, data, size);
 	if (len > 2)
 		(void)vdpa_net_ctrl_rx_accept(&nc, cmd + 2, len - 2);
+
+	/* RSS steering of the same frames stays within the device */
+	{
+		struct vdpa_net_ctrl_rx_hash h;
+
+		vdpa_net_ctrl_rx_steer(&nc, data, size, &h);
+		CHECK(h.vq_pairs == nc.state.vq_pairs);
+		CHECK((h.queue == VDPA_NET_CTRL_RX_QUEUE_ANY) ==
+		      !nc.state.rss_enabled);
+		CHECK(!nc.state.rss_enabled ||
+		      h.queue < nc.limits.max_vq_pairs);
+		CHECK(h.report <= VIRTIO_NET_HASH_REPORT_UDPv6);
+		CHECK(h.report || !h.value);
+		CHECK(nc.state.hash_report || !h.report);
+		if (len > 2) {
+			vdpa_net_ctrl_rx_steer(&nc, cmd + 2, len - 2, &h);
+			CHECK(!nc.state.rss_enabled ||
+			      h.queue < nc.limits.max_vq_pairs);
+		}
+	}
 
 	/* a state the core produced must restore, into a fresh device */
 	vdpa_net_ctrl_save(&nc, &saved);

@@ -128,6 +128,12 @@ static void must(struct vdpa_net_ctrl *nc, struct mock *m, u8 class, u8 cmd,
 	}
 }
 
+static void put16be(u8 *p, u16 v)
+{
+	p[0] = (u8)(v >> 8);
+	p[1] = (u8)v;
+}
+
 static void put16(u8 *p, u16 v)
 {
 	p[0] = (u8)v;
@@ -951,7 +957,10 @@ static void test_rss(void)
 		{ "rss key 255", { 3, 7, 0, 0, false, 1, 255 }, 0,
 		  "hash key too long" },
 		{ "rss truncated key", { 3, 7, 0, 0, false, 1, 4 }, -1, R_LEN },
-		{ "rss trailing byte", { 3, 7, 0, 0, false, 1, 4 }, 1, R_LEN },
+		/* Linux 7.3 sizes the trailer with its tail padding */
+		{ "rss trailing byte (7.3 padding)", { 3, 7, 0, 0, false, 1, 4 },
+		  1, NULL },
+		{ "rss 2 trailing bytes", { 3, 7, 0, 0, false, 1, 4 }, 2, R_LEN },
 		{ "rss cut in table", { 3, 7, 0, 0, false, 1, 4 }, -10, R_LEN },
 		{ "rss header only", { 3, 7, 0, 0, false, 1, 4 }, -23, R_LEN },
 		{ "rss 7 bytes", { 3, 7, 0, 0, false, 1, 4 }, -24, R_LEN },
@@ -1026,7 +1035,9 @@ static void test_rss(void)
 			{ "hash type UDP_EX unsupported", 0x100, 0, 4, 0,
 			  "unsupported hash types", NULL },
 			{ "hash truncated", 0x1, 0, 4, -1, R_LEN, NULL },
-			{ "hash trailing", 0x1, 0, 4, 1, R_LEN, NULL },
+			{ "hash trailing byte (7.3 padding)", 0x21, 0, 40, 1, NULL,
+			  ck_hash_on },
+			{ "hash 2 trailing bytes", 0x1, 0, 4, 2, R_LEN, NULL },
 			{ "hash 12 bytes", 0x1, 0, 0, -1, R_LEN, NULL },
 			{ "hash refused", 0x1, 0, 4, 0, R_REF, NULL },
 		};
@@ -1294,6 +1305,273 @@ static void test_rss_hash(void)
 	}
 }
 
+/* ---- receive steering: the Toeplitz hash and the queue it picks --- */
+
+/* The key and flows of Microsoft's "Verifying the RSS Hash Calculation". */
+static const u8 ms_key[40] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+	0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
+	0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
+	0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+struct ms_flow {
+	bool v6;
+	u8 src[16], dst[16];
+	u16 sport, dport;
+	u32 ip_hash, l4_hash;
+};
+
+static const struct ms_flow ms_flows[] = {
+	{ false, { 66, 9, 149, 187 }, { 161, 142, 100, 80 }, 2794, 1766,
+	  0x323e8fc2, 0x51ccc178 },
+	{ false, { 199, 92, 111, 2 }, { 65, 69, 140, 83 }, 14230, 4739,
+	  0xd718262a, 0xc626b0ea },
+	{ false, { 24, 19, 198, 95 }, { 12, 22, 207, 184 }, 12898, 38024,
+	  0xd2d0a5de, 0x5c2b394a },
+	{ false, { 38, 27, 205, 30 }, { 209, 142, 163, 6 }, 48228, 2217,
+	  0x82989176, 0xafc7327f },
+	{ false, { 153, 39, 163, 191 }, { 202, 188, 127, 2 }, 44251, 1303,
+	  0x5d1809c5, 0x10e828a2 },
+	{ true,
+	  { 0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x1f, 0xff, 0, 0, 0, 0,
+	    0, 0, 0, 7 },
+	  { 0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x00, 0x03, 0, 0, 0, 0,
+	    0, 0, 0, 1 }, 2794, 1766, 0x2cc18cd5, 0x40207d3d },
+	{ true,
+	  { 0x3f, 0xfe, 0x05, 0x01, 0x00, 0x08, 0, 0, 0x02, 0x60, 0x97,
+	    0xff, 0xfe, 0x40, 0xef, 0xab },
+	  { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
+	  14230, 4739, 0x0f0c461c, 0xdde51bbf },
+	{ true,
+	  { 0x3f, 0xfe, 0x19, 0x00, 0x45, 0x45, 0x00, 0x03, 0x02, 0x00,
+	    0xf8, 0xff, 0xfe, 0x21, 0x67, 0xcf },
+	  { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x02, 0x00, 0xf8, 0xff, 0xfe,
+	    0x21, 0x67, 0xcf }, 44251, 38024, 0x4b61e985, 0x02d1feef },
+};
+
+enum { FR_PLAIN, FR_VLAN, FR_FRAG, FR_EXTHDR, FR_SHORT_L4, FR_SHORT_L3,
+       FR_V6FRAG };
+
+/* An Ethernet frame of @f with IP protocol @proto; returns its length. */
+static size_t mk_frame(u8 *b, const struct ms_flow *f, u8 proto, int shape)
+{
+	size_t off = 12, l3, l4;
+
+	memset(b, 0, 128);
+	memcpy(b, mac_own, ETH_ALEN);
+	memcpy(b + 6, mac_other, ETH_ALEN);
+	if (shape == FR_VLAN) {
+		put16be(b + off, 0x8100);
+		put16be(b + off + 2, 5);
+		off += 4;
+	}
+	put16be(b + off, f->v6 ? 0x86dd : 0x0800);
+	l3 = off + 2;
+	if (f->v6) {
+		b[l3] = 0x60;
+		b[l3 + 6] = proto;
+		memcpy(b + l3 + 8, f->src, 16);
+		memcpy(b + l3 + 24, f->dst, 16);
+		l4 = l3 + 40;
+		if (shape == FR_EXTHDR) {
+			/* hop-by-hop (16 bytes), then destination options */
+			b[l3 + 6] = 0;
+			b[l4] = 60;
+			b[l4 + 1] = 1;
+			b[l4 + 16] = proto;
+			l4 += 24;
+		} else if (shape == FR_V6FRAG) {
+			b[l3 + 6] = 44;
+			b[l4] = proto;
+			put16be(b + l4 + 2, 0x0001);	/* more fragments */
+			l4 += 8;
+		}
+	} else {
+		b[l3] = 0x45;
+		b[l3 + 9] = proto;
+		if (shape == FR_FRAG)
+			put16be(b + l3 + 6, 0x2000);	/* more fragments */
+		memcpy(b + l3 + 12, f->src, 4);
+		memcpy(b + l3 + 16, f->dst, 4);
+		l4 = l3 + 20;
+	}
+	if (shape == FR_SHORT_L3)
+		return l3 + (f->v6 ? 39 : 19);
+	put16be(b + l4, f->sport);
+	put16be(b + l4 + 2, f->dport);
+	if (shape == FR_SHORT_L4)
+		return l4 + 3;
+	return l4 + 20;
+}
+
+static void test_rx_steer(void)
+{
+	static const struct {
+		const char *name;
+		u8 proto;
+		int shape;
+		u32 types;
+		int want;	/* 0 none, 1 address hash, 2 with ports */
+		u8 report4, report6;
+	} cases[] = {
+		{ "tcp", 6, FR_PLAIN, 0x3f, 2, VIRTIO_NET_HASH_REPORT_TCPv4,
+		  VIRTIO_NET_HASH_REPORT_TCPv6 },
+		{ "udp", 17, FR_PLAIN, 0x3f, 2, VIRTIO_NET_HASH_REPORT_UDPv4,
+		  VIRTIO_NET_HASH_REPORT_UDPv6 },
+		{ "icmp", 1, FR_PLAIN, 0x3f, 1, VIRTIO_NET_HASH_REPORT_IPv4,
+		  VIRTIO_NET_HASH_REPORT_IPv6 },
+		{ "tcp, ip types only", 6, FR_PLAIN, 0x09, 1,
+		  VIRTIO_NET_HASH_REPORT_IPv4, VIRTIO_NET_HASH_REPORT_IPv6 },
+		{ "udp, tcp types only", 17, FR_PLAIN, 0x12, 0, 0, 0 },
+		{ "udp, no ip type", 17, FR_PLAIN, 0x36, 2,
+		  VIRTIO_NET_HASH_REPORT_UDPv4, VIRTIO_NET_HASH_REPORT_UDPv6 },
+		{ "icmp, l4 types only", 1, FR_PLAIN, 0x36, 0, 0, 0 },
+		{ "tcp in a vlan", 6, FR_VLAN, 0x3f, 2,
+		  VIRTIO_NET_HASH_REPORT_TCPv4, VIRTIO_NET_HASH_REPORT_TCPv6 },
+		{ "tcp with 3 bytes of ports", 6, FR_SHORT_L4, 0x3f, 1,
+		  VIRTIO_NET_HASH_REPORT_IPv4, VIRTIO_NET_HASH_REPORT_IPv6 },
+		{ "truncated ip header", 6, FR_SHORT_L3, 0x3f, 0, 0, 0 },
+		{ "tcp fragment (v4), plain (v6)", 6, FR_FRAG, 0x3f, 1,
+		  VIRTIO_NET_HASH_REPORT_IPv4, VIRTIO_NET_HASH_REPORT_TCPv6 },
+		{ "tcp after hop-by-hop and dest options (v6)", 6, FR_EXTHDR,
+		  0x3f, 2, VIRTIO_NET_HASH_REPORT_TCPv4,
+		  VIRTIO_NET_HASH_REPORT_TCPv6 },
+		{ "udp after hop-by-hop and dest options (v6)", 17, FR_EXTHDR,
+		  0x3f, 2, VIRTIO_NET_HASH_REPORT_UDPv4,
+		  VIRTIO_NET_HASH_REPORT_UDPv6 },
+		{ "tcp fragment (v6)", 6, FR_V6FRAG, 0x3f, 1,
+		  VIRTIO_NET_HASH_REPORT_TCPv4, VIRTIO_NET_HASH_REPORT_IPv6 },
+	};
+	static struct vdpa_net_ctrl nc;
+	struct vdpa_net_ctrl_rx_hash h;
+	unsigned int i, j, k, bad;
+	struct mock m;
+	u8 fr[128];
+	size_t len;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char name[128];
+		char why[160] = "-";
+
+		bad = 0;
+		for (j = 0; j < sizeof(ms_flows) / sizeof(ms_flows[0]); j++) {
+			const struct ms_flow *f = &ms_flows[j];
+			u32 want_hash;
+			u8 want_rep;
+			u16 want_q;
+
+			dev_new(&nc, &m, all_features(), 0);
+			nc.state.rss_enabled = true;
+			nc.state.hash_report = true;
+			nc.state.vq_pairs = 4;
+			nc.state.rss.hash_types = cases[i].types;
+			nc.state.rss.indirection_table_mask = 127;
+			nc.state.rss.unclassified_queue = 3;
+			nc.state.rss.key_len = 40;
+			memcpy(nc.state.rss.key, ms_key, 40);
+			for (k = 0; k < 128; k++)
+				nc.state.rss.table[k] = (k * 7) % 4;
+			nc.state.hash = nc.state.rss;
+
+			len = mk_frame(fr, f, cases[i].proto, cases[i].shape);
+			vdpa_net_ctrl_rx_steer(&nc, fr, len, &h);
+			want_rep = f->v6 ? cases[i].report6 : cases[i].report4;
+			want_hash = 0;
+			if (want_rep == VIRTIO_NET_HASH_REPORT_TCPv4 ||
+			    want_rep == VIRTIO_NET_HASH_REPORT_UDPv4 ||
+			    want_rep == VIRTIO_NET_HASH_REPORT_TCPv6 ||
+			    want_rep == VIRTIO_NET_HASH_REPORT_UDPv6)
+				want_hash = f->l4_hash;
+			else if (want_rep)
+				want_hash = f->ip_hash;
+			want_q = want_rep ? nc.state.rss.table[want_hash & 127] :
+					    3;
+			if (h.value != want_hash || h.report != want_rep ||
+			    h.queue != want_q || h.vq_pairs != 4) {
+				bad++;
+				snprintf(why, sizeof(why),
+					 "flow %u: hash %#x report %u queue %u, want %#x %u %u",
+					 j, h.value, h.report, h.queue,
+					 want_hash, want_rep, want_q);
+			}
+		}
+		snprintf(name, sizeof(name), "rx steer: %s", cases[i].name);
+		report(!bad, name, "%s", why);
+	}
+
+	/* Off: the device picks; no report. */
+	dev_new(&nc, &m, all_features(), 0);
+	len = mk_frame(fr, &ms_flows[0], 6, FR_PLAIN);
+	vdpa_net_ctrl_rx_steer(&nc, fr, len, &h);
+	report(h.queue == VDPA_NET_CTRL_RX_QUEUE_ANY && !h.report && !h.value &&
+	       h.vq_pairs == 1, "rx steer: rss and hash report off",
+	       "queue %u report %u", h.queue, h.report);
+
+	/* Through the commands: RSS_CONFIG with the key, then HASH_CONFIG. */
+	{
+		static u8 p[1024];
+		struct vdpa_net_ctrl_result res;
+		struct rss_args a = { .types = 0x3f, .mask = 127, .uncl = 0,
+				      .entry = 2, .max_tx = 4, .key_len = 40 };
+		size_t n = mk_rss(p, &a);
+
+		memcpy(p + n - 40, ms_key, 40);
+		exec_cmd(&nc, &m, MQ, VIRTIO_NET_CTRL_MQ_RSS_CONFIG, p, n,
+			 CAP_DEF, NULL, &res);
+		vdpa_net_ctrl_rx_steer(&nc, fr, len, &h);
+		report(res.ack == VIRTIO_NET_OK && h.queue == 2 &&
+		       h.value == 0x51ccc178 &&
+		       h.report == VIRTIO_NET_HASH_REPORT_TCPv4 &&
+		       h.vq_pairs == 4,
+		       "rx steer: after RSS_CONFIG, report with the rss key",
+		       "ack %u queue %u hash %#x report %u", res.ack, h.queue,
+		       h.value, h.report);
+
+		n = mk_hash(p, 0x1, 0, 40);
+		memcpy(p + 13, ms_key, 40);
+		exec_cmd(&nc, &m, MQ, VIRTIO_NET_CTRL_MQ_HASH_CONFIG, p, n,
+			 CAP_DEF, NULL, &res);
+		vdpa_net_ctrl_rx_steer(&nc, fr, len, &h);
+		report(res.ack == VIRTIO_NET_OK &&
+		       h.queue == VDPA_NET_CTRL_RX_QUEUE_ANY &&
+		       h.value == 0x323e8fc2 &&
+		       h.report == VIRTIO_NET_HASH_REPORT_IPv4,
+		       "rx steer: after HASH_CONFIG, report only",
+		       "ack %u queue %u hash %#x report %u", res.ack, h.queue,
+		       h.value, h.report);
+
+		/*
+		 * Every prefix of every frame shape, with RSS and the hash
+		 * report on: nothing read past @len (ASan aborts), and a
+		 * queue of the device.
+		 */
+		n = mk_rss(p, &(struct rss_args){ .types = 0x3f, .mask = 127,
+						   .entry_mod = true,
+						   .max_tx = 4,
+						   .key_len = 40 });
+		exec_cmd(&nc, &m, MQ, VIRTIO_NET_CTRL_MQ_RSS_CONFIG, p, n,
+			 CAP_DEF, NULL, &res);
+		bad = res.ack != VIRTIO_NET_OK;
+		for (j = 0; j < 2 * 7; j++) {
+			static const u8 protos[] = { 6, 17 };
+			size_t flen = mk_frame(fr, &ms_flows[j % 2 ? 5 : 0],
+					       protos[j % 2], j / 2);
+
+			for (k = 0; k <= flen; k++) {
+				u8 *c = malloc(k ? k : 1);
+
+				memcpy(c, fr, k);
+				vdpa_net_ctrl_rx_steer(&nc, c, k, &h);
+				free(c);
+				bad += h.queue >= 4;
+			}
+		}
+		report(!bad, "rx steer: every prefix of every frame shape",
+		       "%u bad", bad);
+	}
+}
+
 /* The CVQ's counters count every command, the one being answered too. */
 static void test_stats_cvq_counts(void)
 {
@@ -1407,7 +1685,18 @@ static void test_features(void)
 		  F(CTRL_VQ) },
 		{ "vq_pairs with 4 pairs", B(OP_PAIRS), false, 4, 0, 0, 0, 0,
 		  F(CTRL_VQ) | F(MQ) },
-		{ "soft mq is ignored", 0, false, 4, 0, 0, 0, F(MQ),
+		{ "soft mq", 0, false, 4, 0, 0, 0, F(MQ), F(CTRL_VQ) | F(MQ) },
+		{ "soft mq with 1 pair", 0, false, 1, 0, 0, 0, F(MQ),
+		  F(CTRL_VQ) },
+		{ "soft rss", 0, false, 4, 40, 128, 0x3f, F(MQ) | F(RSS),
+		  F(CTRL_VQ) | F(MQ) | F(RSS) },
+		{ "soft rss without mq", 0, false, 4, 40, 128, 0x3f, F(RSS),
+		  F(CTRL_VQ) },
+		{ "soft rss key 39", 0, false, 4, 39, 128, 0x3f,
+		  F(MQ) | F(RSS), F(CTRL_VQ) | F(MQ) },
+		{ "soft hash", 0, false, 1, 40, 0, 0x3f, F(HASH_REPORT),
+		  F(CTRL_VQ) | F(HASH_REPORT) },
+		{ "soft hash types 0", 0, false, 1, 40, 0, 0, F(HASH_REPORT),
 		  F(CTRL_VQ) },
 		{ "rss", B(OP_PAIRS) | B(OP_RSS), false, 4, 40, 128, 0x3f, 0,
 		  F(CTRL_VQ) | F(MQ) | F(RSS) },
@@ -1446,8 +1735,11 @@ static void test_features(void)
 		  F(CTRL_VQ) | F(VQ_NOTF_COAL) },
 		{ "coal vq with 33 pairs", B(OP_CVQSET), false, 33, 0, 0, 0, 0,
 		  F(CTRL_VQ) },
-		{ "soft coal is ignored", 0, false, 1, 0, 0, 0,
-		  F(NOTF_COAL) | F(VQ_NOTF_COAL), F(CTRL_VQ) },
+		{ "soft coal", 0, false, 1, 0, 0, 0,
+		  F(NOTF_COAL) | F(VQ_NOTF_COAL),
+		  F(CTRL_VQ) | F(NOTF_COAL) | F(VQ_NOTF_COAL) },
+		{ "soft vq coal with 33 pairs", 0, false, 33, 0, 0, 0,
+		  F(VQ_NOTF_COAL), F(CTRL_VQ) },
 		{ "stats query only", B(OP_SQUERY), false, 1, 0, 0, 0, 0,
 		  F(CTRL_VQ) },
 		{ "stats query + get", B(OP_SQUERY) | B(OP_SGET), false, 1, 0,
@@ -1956,6 +2248,7 @@ int main(void)
 	test_stats();
 	test_stats_cvq_counts();
 	test_rss_hash();
+	test_rx_steer();
 	test_result_max();
 	test_vq_get_op();
 	test_features();

@@ -126,7 +126,11 @@ static void vnd_publish_filter(struct vdpa_net *vnd)
 /* After each command, before its ack: the driver polls the used ring. */
 static void vnd_state_changed(struct vdpa_net_ctrl_vringh *ctx)
 {
-	vnd_publish_filter(container_of(ctx, struct vdpa_net, ctrl));
+	struct vdpa_net *vnd = container_of(ctx, struct vdpa_net, ctrl);
+
+	vnd_publish_filter(vnd);
+	if (vnd->ctrl_ops && vnd->ctrl_ops->state_changed)
+		vnd->ctrl_ops->state_changed(vnd->vdev);
 }
 
 /* ---- the control virtqueue ---- */
@@ -1587,6 +1591,65 @@ bool vdpa_net_rx_accept(struct vdpa_net_device *vnd_dev, const void *frame,
 	return ok;
 }
 EXPORT_SYMBOL_GPL(vdpa_net_rx_accept);
+
+/**
+ * vdpa_net_rx_steer - the receive queue and the hash of a frame
+ * @vnd_dev: the device
+ * @frame: the frame, from its Ethernet header
+ * @len: bytes at @frame
+ * @out: the receive queue RSS picks, the hash report and the queue pairs
+ *	in use
+ *
+ * For software parents that steer in their data path, and that offer
+ * MQ, RSS and HASH_REPORT through &vdpa_net_ctrl_limits.soft_features:
+ * answers from the queue pairs, the RSS and the hash report
+ * configuration the driver set, as of the last completed control
+ * command.  See vdpa_net_ctrl_rx_steer().
+ *
+ * Context: any context; takes a spinlock.
+ */
+void vdpa_net_rx_steer(struct vdpa_net_device *vnd_dev, const void *frame,
+		       size_t len, struct vdpa_net_ctrl_rx_hash *out)
+{
+	struct vdpa_net *vnd = vnd_dev->net;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vnd->filter_lock, flags);
+	vdpa_net_ctrl_rx_steer(&vnd->filter, frame, len, out);
+	spin_unlock_irqrestore(&vnd->filter_lock, flags);
+}
+EXPORT_SYMBOL_GPL(vdpa_net_rx_steer);
+
+/**
+ * vdpa_net_vq_coal - the notification coalescing of a data virtqueue
+ * @vnd_dev: the device
+ * @vq: the data virtqueue index
+ * @coal: the parameters in effect; both zero when @vq does not coalesce
+ *
+ * For software parents that coalesce used buffer notifications in their
+ * data path, and that offer NOTF_COAL and VQ_NOTF_COAL through
+ * &vdpa_net_ctrl_limits.soft_features: the last of NOTF_COAL_TX_SET,
+ * NOTF_COAL_RX_SET and NOTF_COAL_VQ_SET that named @vq, as of the last
+ * completed control command.  The spec coalesces only when both
+ * parameters are non-zero.
+ *
+ * Context: any context; takes a spinlock.
+ */
+void vdpa_net_vq_coal(struct vdpa_net_device *vnd_dev, u16 vq,
+		      struct vdpa_net_ctrl_coal *coal)
+{
+	struct vdpa_net *vnd = vnd_dev->net;
+	unsigned long flags;
+
+	if (vq >= VDPA_NET_CTRL_COAL_MAX_VQS) {
+		*coal = (struct vdpa_net_ctrl_coal){};
+		return;
+	}
+	spin_lock_irqsave(&vnd->filter_lock, flags);
+	*coal = vnd->filter.state.vq_coal[vq];
+	spin_unlock_irqrestore(&vnd->filter_lock, flags);
+}
+EXPORT_SYMBOL_GPL(vdpa_net_vq_coal);
 
 static int __init vdpa_net_init(void)
 {

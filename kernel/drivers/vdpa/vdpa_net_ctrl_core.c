@@ -15,6 +15,8 @@
 #include <linux/etherdevice.h>
 #include <linux/export.h>
 #include <linux/if_vlan.h>
+#include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
@@ -34,7 +36,12 @@
 				 BIT_ULL(VIRTIO_NET_F_CTRL_RX_EXTRA) |	\
 				 BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR) |	\
 				 BIT_ULL(VIRTIO_NET_F_CTRL_VLAN) |	\
-				 BIT_ULL(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS))
+				 BIT_ULL(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) | \
+				 BIT_ULL(VIRTIO_NET_F_MQ) |		\
+				 BIT_ULL(VIRTIO_NET_F_RSS) |		\
+				 BIT_ULL(VIRTIO_NET_F_HASH_REPORT) |	\
+				 BIT_ULL(VIRTIO_NET_F_NOTF_COAL) |	\
+				 BIT_ULL(VIRTIO_NET_F_VQ_NOTF_COAL))
 
 #define NC_RX_MODES		6 /* RX_PROMISC..RX_NOBCAST */
 #define NC_STATS_RX_TYPES	0x000000000000ffffULL
@@ -42,6 +49,13 @@
 #define NC_STATS_ENTRY_LEN	16	/* le16 vq, le16 reserved[3], le64 */
 #define NC_COAL_LEN		8	/* struct virtio_net_ctrl_coal */
 #define NC_COAL_VQ_LEN		12	/* struct virtio_net_ctrl_coal_vq */
+/*
+ * Linux (7.3 at least) sends the key of RSS_CONFIG and HASH_CONFIG as
+ * the flexible array of struct virtio_net_rss_config_trailer and sizes
+ * it with struct_size(), which counts the structure's tail padding: one
+ * byte more than the spec's layout.  Accept that byte, no more.
+ */
+#define NC_RSS_TAIL_PAD		1
 /* The spec's minimum limits of a device that offers RSS or HASH_REPORT. */
 #define NC_RSS_MIN_KEY_SIZE	40
 #define NC_RSS_MIN_TABLE_LEN	128
@@ -300,7 +314,9 @@ static const char *nc_rss_config(struct nc_cmd *c)
 		return NC_E_LEN;
 	rss.max_tx_vq = get_unaligned_le16(p + off);
 	rss.key_len = p[off + 2];
-	if (c->len != off + 3 + rss.key_len)
+	/* Bytes after the key are ignored: see NC_RSS_TAIL_PAD. */
+	if (c->len < off + 3 + rss.key_len ||
+	    c->len > off + 3 + rss.key_len + NC_RSS_TAIL_PAD)
 		return NC_E_LEN;
 	if (!is_power_of_2(entries) ||
 	    entries > lim->rss_max_indirection_table_length)
@@ -350,7 +366,8 @@ static const char *nc_hash_config(struct nc_cmd *c)
 	memset(&hash, 0, sizeof(hash));
 	hash.hash_types = get_unaligned_le32(p);
 	hash.key_len = p[12];
-	if (c->len != 13 + (size_t)hash.key_len)
+	if (c->len < 13 + (size_t)hash.key_len ||
+	    c->len > 13 + (size_t)hash.key_len + NC_RSS_TAIL_PAD)
 		return NC_E_LEN;
 	if (get_unaligned_le16(p + 4) || get_unaligned_le16(p + 6) ||
 	    get_unaligned_le16(p + 8))
@@ -794,8 +811,8 @@ EXPORT_SYMBOL_IF_KUNIT(vdpa_net_ctrl_set_features);
  * Derives the VIRTIO_NET_F_* bits whose commands the module can answer
  * with these callbacks and limits; &vdpa_net_ctrl_limits.soft_features stands
  * in for missing callbacks of CTRL_RX, CTRL_RX_EXTRA, CTRL_MAC_ADDR,
- * CTRL_VLAN and CTRL_GUEST_OFFLOADS only.  VIRTIO_NET_F_CTRL_VQ is always
- * included.
+ * CTRL_VLAN, CTRL_GUEST_OFFLOADS, MQ, RSS, HASH_REPORT, NOTF_COAL and
+ * VQ_NOTF_COAL only.  The limits still apply to those.  VIRTIO_NET_F_CTRL_VQ is always included.
  *
  * Context: any context.
  * Return: the feature bits to offer.
@@ -825,25 +842,29 @@ u64 vdpa_net_ctrl_features(const struct vdpa_net_ctrl_ops *ops,
 	if (ops->announce_ack)
 		f |= BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE);
 
-	mq = ops->vq_pairs_set && limits->max_vq_pairs > 1;
+	mq = (ops->vq_pairs_set || (soft & BIT_ULL(VIRTIO_NET_F_MQ))) &&
+	     limits->max_vq_pairs > 1;
 	if (mq)
 		f |= BIT_ULL(VIRTIO_NET_F_MQ);
 	/* The spec's minimums for a device that offers the feature. */
-	if (ops->rss_set && mq &&
+	if ((ops->rss_set || (soft & BIT_ULL(VIRTIO_NET_F_RSS))) && mq &&
 	    limits->rss_max_key_size >= NC_RSS_MIN_KEY_SIZE &&
 	    limits->rss_max_indirection_table_length >= NC_RSS_MIN_TABLE_LEN &&
 	    limits->supported_hash_types)
 		f |= BIT_ULL(VIRTIO_NET_F_RSS);
-	if (ops->hash_set && limits->supported_hash_types &&
+	if ((ops->hash_set || (soft & BIT_ULL(VIRTIO_NET_F_HASH_REPORT))) &&
+	    limits->supported_hash_types &&
 	    limits->rss_max_key_size >= NC_RSS_MIN_KEY_SIZE)
 		f |= BIT_ULL(VIRTIO_NET_F_HASH_REPORT);
 
 	if (ops->guest_offloads_set ||
 	    (soft & BIT_ULL(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS)))
 		f |= BIT_ULL(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS);
-	if (ops->coal_tx_set && ops->coal_rx_set)
+	if ((ops->coal_tx_set && ops->coal_rx_set) ||
+	    (soft & BIT_ULL(VIRTIO_NET_F_NOTF_COAL)))
 		f |= BIT_ULL(VIRTIO_NET_F_NOTF_COAL);
-	if (ops->coal_vq_set &&
+	if ((ops->coal_vq_set ||
+	     (soft & BIT_ULL(VIRTIO_NET_F_VQ_NOTF_COAL))) &&
 	    2 * (u32)limits->max_vq_pairs <= VDPA_NET_CTRL_COAL_MAX_VQS)
 		f |= BIT_ULL(VIRTIO_NET_F_VQ_NOTF_COAL);
 	if (ops->stats_query && ops->stats_get)
@@ -1008,6 +1029,215 @@ bool vdpa_net_ctrl_rx_accept(const struct vdpa_net_ctrl *nc, const void *frame,
 	return nc_table_has(&s->uc, da);
 }
 EXPORT_SYMBOL_GPL(vdpa_net_ctrl_rx_accept);
+
+/* ---- receive side scaling and hash report ------------------------- */
+
+/*
+ * The Toeplitz hash of the spec's "Hash calculation for incoming
+ * packets": for every set bit of @in, XOR in the 32 key bits that start at
+ * that bit position.  Key bits past @key_len read as zero.
+ */
+static u32 nc_toeplitz(const u8 *key, size_t key_len, const u8 *in,
+		       size_t len)
+{
+	u32 hash = 0, window = 0;
+	size_t i;
+	int b;
+
+	for (i = 0; i < 4; i++)
+		window = (window << 8) | (i < key_len ? key[i] : 0);
+	for (i = 0; i < len; i++) {
+		u8 next = i + 4 < key_len ? key[i + 4] : 0;
+
+		for (b = 7; b >= 0; b--) {
+			if (in[i] & BIT(b))
+				hash ^= window;
+			window = (window << 1) | ((next >> b) & 1);
+		}
+	}
+	return hash;
+}
+
+/* What the hash of a frame is calculated over, from its headers. */
+struct nc_flow {
+	u8 tuple[36];		/* source, destination address, then ports */
+	u8 addr_len;		/* 4 or 16; 0 when neither IPv4 nor IPv6 */
+	u8 l4;			/* IPPROTO_TCP or IPPROTO_UDP with ports */
+};
+
+/*
+ * The upper-layer header after the IPv6 extension headers at @off (first
+ * one @nh), or 0 when there is none to hash: a fragment other than an
+ * unfragmented one, a header cut short, or more than NC_IPV6_MAX_EXT.
+ * The _EX types would hash on addresses from these headers; without
+ * them the spec hashes the fixed header's addresses and the ports.
+ */
+#define NC_IPV6_MAX_EXT	8
+
+static size_t nc_ipv6_skip_ext(const u8 *frame, size_t len, size_t off,
+			       u8 *nh)
+{
+	unsigned int i;
+	size_t hlen;
+
+	for (i = 0; i < NC_IPV6_MAX_EXT; i++) {
+		switch (*nh) {
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS:
+			if (len < off + 8)
+				return 0;
+			hlen = 8 * ((size_t)frame[off + 1] + 1);
+			break;
+		case IPPROTO_FRAGMENT:
+			/* Only an atomic fragment carries the ports. */
+			if (len < off + 8 ||
+			    get_unaligned_be16(frame + off + 2) & 0xfff9)
+				return 0;
+			hlen = 8;
+			break;
+		case IPPROTO_AH:
+			if (len < off + 8)
+				return 0;
+			hlen = 4 * ((size_t)frame[off + 1] + 2);
+			break;
+		default:
+			return off;
+		}
+		*nh = frame[off];
+		off += hlen;
+	}
+	return 0;
+}
+
+static void nc_flow_parse(const u8 *frame, size_t len, struct nc_flow *f)
+{
+	size_t off = ETH_HLEN, l4 = 0;
+	u16 proto;
+	u8 nh;
+
+	f->addr_len = 0;
+	f->l4 = 0;
+	if (len < ETH_HLEN)
+		return;
+	proto = get_unaligned_be16(frame + 2 * ETH_ALEN);
+	if (proto == ETH_P_8021Q) {
+		if (len < ETH_HLEN + VLAN_HLEN)
+			return;
+		proto = get_unaligned_be16(frame + ETH_HLEN + 2);
+		off += VLAN_HLEN;
+	}
+
+	if (proto == ETH_P_IP && len >= off + 20 &&
+	    frame[off] >> 4 == 4 && (frame[off] & 0xf) >= 5 &&
+	    len >= off + 4 * (frame[off] & 0xf)) {
+		memcpy(f->tuple, frame + off + 12, 8);
+		f->addr_len = 4;
+		/* Fragments hash on the addresses: only one has the ports. */
+		if (!(get_unaligned_be16(frame + off + 6) & 0x3fff)) {
+			f->l4 = frame[off + 9];
+			l4 = off + 4 * (frame[off] & 0xf);
+		}
+	} else if (proto == ETH_P_IPV6 && len >= off + 40 &&
+		   frame[off] >> 4 == 6) {
+		memcpy(f->tuple, frame + off + 8, 32);
+		f->addr_len = 16;
+		nh = frame[off + 6];
+		l4 = nc_ipv6_skip_ext(frame, len, off + 40, &nh);
+		if (l4)
+			f->l4 = nh;
+	}
+	/* A whole TCP or UDP header, as the spec's "has a TCP header". */
+	if ((f->l4 == IPPROTO_TCP && len >= l4 + 20) ||
+	    (f->l4 == IPPROTO_UDP && len >= l4 + 8))
+		memcpy(f->tuple + 2 * f->addr_len, frame + l4, 4);
+	else
+		f->l4 = 0;
+}
+
+/*
+ * The spec's choice of hash for @types: TCP, then UDP, then the
+ * addresses alone.  Returns VIRTIO_NET_HASH_REPORT_NONE when none of
+ * the enabled types applies; then @hash is 0.
+ */
+static u8 nc_flow_hash(const struct nc_flow *f,
+		       const struct vdpa_net_ctrl_rss *cfg, u32 *hash)
+{
+	bool v4 = f->addr_len == 4;
+	size_t n = 2 * f->addr_len;
+	u8 report;
+
+	*hash = 0;
+	if (!f->addr_len)
+		return VIRTIO_NET_HASH_REPORT_NONE;
+	if (f->l4 == IPPROTO_TCP &&
+	    (cfg->hash_types & (v4 ? VIRTIO_NET_RSS_HASH_TYPE_TCPv4 :
+				     VIRTIO_NET_RSS_HASH_TYPE_TCPv6))) {
+		report = v4 ? VIRTIO_NET_HASH_REPORT_TCPv4 :
+			      VIRTIO_NET_HASH_REPORT_TCPv6;
+		n += 4;
+	} else if (f->l4 == IPPROTO_UDP &&
+		   (cfg->hash_types & (v4 ? VIRTIO_NET_RSS_HASH_TYPE_UDPv4 :
+					    VIRTIO_NET_RSS_HASH_TYPE_UDPv6))) {
+		report = v4 ? VIRTIO_NET_HASH_REPORT_UDPv4 :
+			      VIRTIO_NET_HASH_REPORT_UDPv6;
+		n += 4;
+	} else if (cfg->hash_types & (v4 ? VIRTIO_NET_RSS_HASH_TYPE_IPv4 :
+					   VIRTIO_NET_RSS_HASH_TYPE_IPv6)) {
+		report = v4 ? VIRTIO_NET_HASH_REPORT_IPv4 :
+			      VIRTIO_NET_HASH_REPORT_IPv6;
+	} else {
+		return VIRTIO_NET_HASH_REPORT_NONE;
+	}
+	*hash = nc_toeplitz(cfg->key, cfg->key_len, f->tuple, n);
+	return report;
+}
+
+/**
+ * vdpa_net_ctrl_rx_steer() - the receive queue and the hash of a frame
+ * @nc: the core
+ * @frame: the frame, from its Ethernet header (no virtio-net header)
+ * @len: bytes at @frame
+ * @out: the answer
+ *
+ * Calculates the hash of @frame as the spec's "Hash calculation for
+ * incoming packets" says, with the RSS configuration to pick the receive
+ * queue when RSS is in effect, and with the hash report configuration
+ * for the hash report when that is in effect.  The frame is hashed over
+ * IPv4 or IPv6 (after at most one 802.1Q tag, and for IPv6 after up to 8
+ * extension headers) and the TCP or UDP ports; the _EX hash types are
+ * not implemented, so a parent that steers with this function offers
+ * none of them in &vdpa_net_ctrl_limits.supported_hash_types.
+ *
+ * Context: any context.
+ */
+void vdpa_net_ctrl_rx_steer(const struct vdpa_net_ctrl *nc, const void *frame,
+			    size_t len, struct vdpa_net_ctrl_rx_hash *out)
+{
+	const struct vdpa_net_ctrl_state *s = &nc->state;
+	struct nc_flow f;
+	u32 hash;
+
+	out->vq_pairs = s->vq_pairs;
+	out->queue = VDPA_NET_CTRL_RX_QUEUE_ANY;
+	out->value = 0;
+	out->report = VIRTIO_NET_HASH_REPORT_NONE;
+	if (!s->rss_enabled && !s->hash_report)
+		return;
+
+	nc_flow_parse(frame, len, &f);
+	if (s->rss_enabled) {
+		if (nc_flow_hash(&f, &s->rss, &hash) ==
+		    VIRTIO_NET_HASH_REPORT_NONE)
+			out->queue = s->rss.unclassified_queue;
+		else
+			out->queue = s->rss.table[hash &
+						  s->rss.indirection_table_mask];
+	}
+	if (s->hash_report)
+		out->report = nc_flow_hash(&f, &s->hash, &out->value);
+}
+EXPORT_SYMBOL_GPL(vdpa_net_ctrl_rx_steer);
 
 /**
  * vdpa_net_ctrl_save() - copy the device-side state

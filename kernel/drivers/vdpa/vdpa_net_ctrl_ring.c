@@ -503,6 +503,8 @@ static void vdpa_net_ctrl_show_rss(struct seq_file *s, const char *name,
 				   bool on, const struct vdpa_net_ctrl_rss *r,
 				   bool table)
 {
+	unsigned int i;
+
 	if (!on) {
 		seq_printf(s, "%s: off\n", name);
 		return;
@@ -513,6 +515,12 @@ static void vdpa_net_ctrl_show_rss(struct seq_file *s, const char *name,
 		seq_printf(s, " table_len=%u unclassified=%u max_tx_vq=%u",
 			   r->indirection_table_mask + 1,
 			   r->unclassified_queue, r->max_tx_vq);
+	seq_printf(s, "\n%s_key: %*phN\n", name, r->key_len, r->key);
+	if (!table)
+		return;
+	seq_printf(s, "%s_table:", name);
+	for (i = 0; i <= r->indirection_table_mask; i++)
+		seq_printf(s, " %u", r->table[i]);
 	seq_putc(s, '\n');
 }
 

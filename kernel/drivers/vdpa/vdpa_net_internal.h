@@ -75,7 +75,8 @@ struct vdpa_net_cvq {
  * @lock: serializes the control virtqueue against reset, status, map and
  *	address space changes
  * @work: runs the control virtqueue, on the frontend's workqueue
- * @filter: a copy of @ctrl's state published for vdpa_net_ctrl_rx_accept()
+ * @filter: a copy of @ctrl's state published for vdpa_net_rx_accept(),
+ *	vdpa_net_rx_steer() and vdpa_net_vq_coal()
  * @filter_lock: protects @filter
  * @config_cb: the driver's config change notification
  * @mm: the address space bound with bind_mm() (use_va parents)

@@ -2079,6 +2079,8 @@ static void vnd_test_cvq_e2e(struct kunit *test)
 	bool mq = c->features & F(MQ);
 	struct vdpa_vq_state st = {};
 	unsigned int slot, maps;
+	struct vdpa_net_ctrl_rx_hash h;
+	struct vdpa_net_ctrl_coal coal;
 	u8 frame[ETH_ZLEN] = {};
 	u16 cvq, done = 0;
 
@@ -2144,10 +2146,25 @@ static void vnd_test_cvq_e2e(struct kunit *test)
 	frame[12] = 0x08;
 	KUNIT_EXPECT_TRUE(test, vdpa_net_rx_accept(&fp->vnd, frame,
 						   sizeof(frame)));
+	/* So does the steering: the pairs in use, no RSS, no hash. */
+	vdpa_net_rx_steer(&fp->vnd, frame, sizeof(frame), &h);
+	KUNIT_EXPECT_EQ(test, h.vq_pairs, mq ? 2 : 1);
+	KUNIT_EXPECT_EQ(test, h.queue, VDPA_NET_CTRL_RX_QUEUE_ANY);
+	KUNIT_EXPECT_EQ(test, h.report, VIRTIO_NET_HASH_REPORT_NONE);
+	/* No coalescing was set; a queue beyond the slots reads none. */
+	coal.max_usecs = 1;
+	vdpa_net_vq_coal(&fp->vnd, 0, &coal);
+	KUNIT_EXPECT_EQ(test, coal.max_usecs + coal.max_packets, 0);
+	coal.max_packets = 1;
+	vdpa_net_vq_coal(&fp->vnd, VDPA_NET_CTRL_COAL_MAX_VQS, &coal);
+	KUNIT_EXPECT_EQ(test, coal.max_usecs + coal.max_packets, 0);
 
 	/* After a reset the CVQ is gone until it is set up again. */
 	KUNIT_EXPECT_EQ(test, ops->reset(vdev), 0);
 	KUNIT_EXPECT_FALSE(test, ops->get_vq_ready(vdev, cvq));
+	/* ... and the data path sees the defaults again. */
+	vdpa_net_rx_steer(&fp->vnd, frame, sizeof(frame), &h);
+	KUNIT_EXPECT_EQ(test, h.vq_pairs, 1);
 }
 
 /*

@@ -88,5 +88,9 @@ int vdpa_net_set_mac(struct vdpa_net_device *vnd, const u8 *mac);
 u64 vdpa_net_driver_features(struct vdpa_net_device *vnd);
 bool vdpa_net_rx_accept(struct vdpa_net_device *vnd, const void *frame,
 			size_t len);
+void vdpa_net_rx_steer(struct vdpa_net_device *vnd, const void *frame,
+		       size_t len, struct vdpa_net_ctrl_rx_hash *out);
+void vdpa_net_vq_coal(struct vdpa_net_device *vnd, u16 vq,
+		      struct vdpa_net_ctrl_coal *coal);
 
 #endif /* _LINUX_VDPA_NET_H */

@@ -143,7 +143,11 @@ struct vdpa_net_ctrl_state {
  *	and CTRL_VLAN here instead of filling empty callbacks.  Also
  *	accepted: CTRL_GUEST_OFFLOADS, and CTRL_MAC_ADDR for a device
  *	without VIRTIO_NET_F_MAC (with it, the config space must follow:
- *	fill @mac_addr_set instead)
+ *	fill @mac_addr_set instead); MQ, RSS and HASH_REPORT for a device
+ *	that steers with vdpa_net_ctrl_rx_steer(), which reads the queue
+ *	pairs, the RSS and the hash report configuration from the state;
+ *	NOTF_COAL and VQ_NOTF_COAL for a device that coalesces by
+ *	&vdpa_net_ctrl_state.vq_coal
  */
 struct vdpa_net_ctrl_limits {
 	u16 max_vq_pairs;
@@ -208,6 +212,14 @@ struct vdpa_net_ctrl_limits {
  *	@types into @reply, at most @len bytes.  Returns the bytes
  *	written or a negative errno.  Not state-changing, but a parent
  *	callback because only the parent has the counters.
+ * @state_changed: not a command and gates nothing; only vdpa_net_device
+ *	calls it, after each command answered VIRTIO_NET_OK and after a
+ *	reset, once vdpa_net_rx_accept(), vdpa_net_rx_steer() and
+ *	vdpa_net_vq_coal() answer from the new state.  A parent whose data
+ *	path reads that state re-checks what depends on it: the spec asks
+ *	a device to re-check its coalescing conditions at once when the
+ *	parameters change.  Called with the frontend's lock held: it must
+ *	not wait for the frontend.
  */
 struct vdpa_net_ctrl_ops {
 	int (*rx_mode_set)(void *priv, u8 cmd, bool on);
@@ -230,6 +242,7 @@ struct vdpa_net_ctrl_ops {
 	int (*stats_query)(void *priv, u64 *supported);
 	int (*stats_get)(void *priv, u16 vq, u64 types, void *reply,
 			 size_t len);
+	void (*state_changed)(void *priv);
 };
 
 /**
@@ -264,6 +277,28 @@ struct vdpa_net_ctrl_result {
 	size_t len;
 };
 
+/* &vdpa_net_ctrl_rx_hash.queue when RSS is off: the device picks. */
+#define VDPA_NET_CTRL_RX_QUEUE_ANY	0xffff
+
+/**
+ * struct vdpa_net_ctrl_rx_hash - where a received frame goes, and its hash
+ * @value: the hash for the hash_value of struct virtio_net_hdr_v1_hash
+ *	(0 with VIRTIO_NET_HASH_REPORT_NONE)
+ * @report: VIRTIO_NET_HASH_REPORT_* for its hash_report: what the hash
+ *	was calculated over; NONE when no hash report configuration is in
+ *	effect or none of its hash types applies to the frame
+ * @queue: the receive queue RSS picks (0 is receiveq1), or
+ *	VDPA_NET_CTRL_RX_QUEUE_ANY when RSS is off: the device then picks
+ *	one of the first @vq_pairs itself
+ * @vq_pairs: the queue pairs in use
+ */
+struct vdpa_net_ctrl_rx_hash {
+	u32 value;
+	u16 report;
+	u16 queue;
+	u16 vq_pairs;
+};
+
 int vdpa_net_ctrl_init(struct vdpa_net_ctrl *nc,
 		       const struct vdpa_net_ctrl_limits *limits);
 void vdpa_net_ctrl_reset(struct vdpa_net_ctrl *nc);
@@ -277,6 +312,8 @@ void vdpa_net_ctrl_execute(struct vdpa_net_ctrl *nc,
 			   size_t result_cap, struct vdpa_net_ctrl_result *res);
 bool vdpa_net_ctrl_rx_accept(const struct vdpa_net_ctrl *nc, const void *frame,
 			     size_t len);
+void vdpa_net_ctrl_rx_steer(const struct vdpa_net_ctrl *nc, const void *frame,
+			    size_t len, struct vdpa_net_ctrl_rx_hash *out);
 void vdpa_net_ctrl_save(const struct vdpa_net_ctrl *nc,
 			struct vdpa_net_ctrl_state *out);
 int vdpa_net_ctrl_restore(struct vdpa_net_ctrl *nc,
