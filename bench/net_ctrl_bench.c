@@ -14,10 +14,15 @@
  *
  * The burst goes through two device sides, alternately, @reps times:
  *
- *  - vdpa_net_ctrl: vdpa_net_ctrl_vringh_handle_cvq_kern() with callbacks that
+ *  - vdpa_net_ctrl: vdpa_net_ctrl_vringh_handle_cvq() with callbacks that
  *    accept every command;
- *  - vringh:   the floor, vringh_getdesc_kern(), pull the readable bytes
- *    into a buffer, push a VIRTIO_NET_OK ack, vringh_complete_kern().
+ *  - vringh:   the floor, vringh_getdesc_iotlb(), pull the readable bytes
+ *    into a buffer, push a VIRTIO_NET_OK ack, vringh_complete_iotlb().
+ *
+ * Both read the ring through the same vhost IOTLB, an identity map of
+ * physical memory (as vdpa_sim and vdpa_net_device set up for a kernel
+ * driver): descriptors carry physical addresses.  Linux 7.3's vringh has
+ * no kernel-memory pull and push any more.
  *
  * Only the device side is timed (posting and reaping are the fake
  * driver's work, the same for both).  The figures are printed as
@@ -37,8 +42,10 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/unaligned.h>
+#include <linux/vhost_iotlb.h>
 #include <linux/virtio_ring.h>
 #include <linux/vringh.h>
+#include <asm/io.h>
 #include <uapi/linux/virtio_config.h>
 
 static unsigned int reps = 15;
@@ -111,6 +118,8 @@ struct bench {
 	unsigned int errors;		/* chains not acked VIRTIO_NET_OK */
 
 	/* The device side. */
+	struct vhost_iotlb iotlb;	/* identity map of physical memory */
+	spinlock_t iotlb_lock;		/* for vringh */
 	struct vringh vrh;
 	struct vdpa_net_ctrl_vringh ctx;	/* vdpa_net_ctrl */
 	unsigned long calls;		/* callbacks made */
@@ -278,7 +287,7 @@ static void bench_build(struct bench *b)
 static void bench_desc(struct vring_desc *d, const void *addr, u32 len,
 		       u16 flags, u16 next)
 {
-	d->addr = (__force __virtio64)cpu_to_le64((u64)(uintptr_t)addr);
+	d->addr = (__force __virtio64)cpu_to_le64(virt_to_phys((void *)addr));
 	d->len = (__force __virtio32)cpu_to_le32(len);
 	d->flags = (__force __virtio16)cpu_to_le16(flags);
 	d->next = (__force __virtio16)cpu_to_le16(next);
@@ -345,15 +354,16 @@ static int bench_vringh(struct bench *b, unsigned int budget)
 		u16 head;
 		int err;
 
-		err = vringh_getdesc_kern(&b->vrh, &b->riov, &b->wiov, &head,
-					  GFP_KERNEL);
+		err = vringh_getdesc_iotlb(&b->vrh, &b->riov, &b->wiov, &head,
+					   GFP_KERNEL);
 		if (err <= 0)
 			return err < 0 ? err : done;
-		got = vringh_iov_pull_kern(&b->riov, b->buf, BENCH_BUF_LEN);
+		got = vringh_iov_pull_iotlb(&b->vrh, &b->riov, b->buf,
+					    BENCH_BUF_LEN);
 		ack = got >= (ssize_t)sizeof(struct virtio_net_ctrl_hdr) ?
 		      VIRTIO_NET_OK : VIRTIO_NET_ERR;
-		got = vringh_iov_push_kern(&b->wiov, &ack, 1);
-		err = vringh_complete_kern(&b->vrh, head, got > 0 ? got : 0);
+		got = vringh_iov_push_iotlb(&b->vrh, &b->wiov, &ack, 1);
+		err = vringh_complete_iotlb(&b->vrh, head, got > 0 ? got : 0);
 		if (err)
 			return err;
 	}
@@ -379,9 +389,8 @@ static int bench_burst(struct bench *b, bool lib, u64 *ns)
 		bench_post(b, first, n);
 		t0 = ktime_get_ns();
 		if (lib)
-			done = vdpa_net_ctrl_vringh_handle_cvq_kern(&b->ctx, &b->vrh,
-							       &bench_ops, b,
-							       n);
+			done = vdpa_net_ctrl_vringh_handle_cvq(&b->ctx, &b->vrh,
+							       &bench_ops, b, n);
 		else
 			done = bench_vringh(b, n);
 		total += ktime_get_ns() - t0;
@@ -505,16 +514,32 @@ static int __init net_ctrl_bench_init(void)
 		goto out_free;
 
 	vring_init(&b->vr, ring_num, b->ring_mem, SMP_CACHE_BYTES);
-	err = vringh_init_kern(&b->vrh, BIT_ULL(VIRTIO_F_VERSION_1), ring_num,
-			       false, b->vr.desc, b->vr.avail, b->vr.used);
-	if (err)
+	spin_lock_init(&b->iotlb_lock);
+	vhost_iotlb_init(&b->iotlb, 2, 0);
+	err = vhost_iotlb_add_range(&b->iotlb, 0, ULONG_MAX, 0, VHOST_MAP_RW);
+	if (err) {
+		pr_err("identity IOTLB: %d\n", err);
 		goto out_free;
+	}
+	/* vringh reads the ring itself through the IOTLB too. */
+	err = vringh_init_iotlb(&b->vrh, BIT_ULL(VIRTIO_F_VERSION_1), ring_num,
+				false,
+				(void *)(uintptr_t)virt_to_phys(b->vr.desc),
+				(void *)(uintptr_t)virt_to_phys(b->vr.avail),
+				(void *)(uintptr_t)virt_to_phys(b->vr.used));
+	if (err) {
+		pr_err("vringh_init_iotlb: %d\n", err);
+		goto out_free;
+	}
+	vringh_set_iotlb(&b->vrh, &b->iotlb, &b->iotlb_lock);
 	vringh_kiov_init(&b->riov, b->rkvec, ARRAY_SIZE(b->rkvec));
 	vringh_kiov_init(&b->wiov, b->wkvec, ARRAY_SIZE(b->wkvec));
 	err = vdpa_net_ctrl_vringh_init(&b->ctx, "net_ctrl_bench", &bench_limits,
 				   NULL);
-	if (err)
+	if (err) {
+		pr_err("vdpa_net_ctrl_vringh_init: %d\n", err);
 		goto out_free;
+	}
 
 	bench_build(b);
 	err = bench_run(b);
@@ -523,6 +548,7 @@ static int __init net_ctrl_bench_init(void)
 
 	vdpa_net_ctrl_vringh_cleanup(&b->ctx);
 out_free:
+	vhost_iotlb_reset(&b->iotlb);
 	kfree(b->buf);
 	kfree(b->cmds);
 	kfree(b->pl);
