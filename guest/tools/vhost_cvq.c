@@ -63,6 +63,13 @@
  * Values from the Linux uapi headers (7.3), for older system headers.
  * include/uapi/linux/vhost_types.h
  */
+/* Debian 12's headers predate per-virtqueue coalescing. */
+#ifndef VIRTIO_NET_F_VQ_NOTF_COAL
+#define VIRTIO_NET_F_VQ_NOTF_COAL 52
+#endif
+#ifndef VIRTIO_NET_CTRL_NOTF_COAL_VQ_SET
+#define VIRTIO_NET_CTRL_NOTF_COAL_VQ_SET 2
+#endif
 #ifndef VHOST_BACKEND_F_IOTLB_MSG_V2
 #define VHOST_BACKEND_F_IOTLB_MSG_V2 0x1
 #endif
@@ -561,6 +568,9 @@ static const struct {
 	{ VIRTIO_NET_F_MAC, "MAC", 0 },
 	{ VIRTIO_NET_F_STATUS, "STATUS", 0 },
 	{ VIRTIO_RING_F_INDIRECT_DESC, "INDIRECT_DESC", 0 },
+	{ VIRTIO_NET_F_HASH_REPORT, "HASH_REPORT", 0 },
+	{ VIRTIO_NET_F_NOTF_COAL, "NOTF_COAL", 0 },
+	{ VIRTIO_NET_F_VQ_NOTF_COAL, "VQ_NOTF_COAL", 0 },
 };
 
 static void ring_layout(struct dev *d)
@@ -1072,6 +1082,62 @@ static void basic_commands(struct dev *d)
 	if (d->features & (1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE))
 		expect_cmd(d, "announce-ack", 1, VIRTIO_NET_CTRL_ANNOUNCE,
 			   VIRTIO_NET_CTRL_ANNOUNCE_ACK, NULL, 0);
+
+	/*
+	 * What QEMU's vhost-vdpa net client restores besides: the hash
+	 * report (HASH_CONFIG in the spec's layout, as QEMU sends it) and
+	 * notification coalescing, when the device offers them.
+	 */
+	if (d->features & (1ULL << VIRTIO_NET_F_HASH_REPORT)) {
+		uint8_t h[13 + 40];
+
+		memset(h, 0, sizeof(h));
+		h[0] = 0x3f;		/* IPv4 .. UDPv6, little endian */
+		h[12] = 40;
+		for (i = 0; i < 40; i++)
+			h[13 + i] = 0x6d + i;
+		expect_cmd(d, "hash-config", 1, VIRTIO_NET_CTRL_MQ,
+			   VIRTIO_NET_CTRL_MQ_HASH_CONFIG, h, sizeof(h));
+		check(!strcmp(state(d, "hash_report"),
+			      "hash_types=0x3f key_len=40"),
+		      "hash-config-state", "hash_report [%s]",
+		      state(d, "hash_report"));
+		h[0] = 0x40;		/* IP_EX: not supported */
+		expect_cmd(d, "hash-config-ex-err", 0, VIRTIO_NET_CTRL_MQ,
+			   VIRTIO_NET_CTRL_MQ_HASH_CONFIG, h, sizeof(h));
+		check(!strcmp(state(d, "hash_report"),
+			      "hash_types=0x3f key_len=40"),
+		      "hash-config-ex-state", "hash_report [%s]",
+		      state(d, "hash_report"));
+	} else {
+		skip("hash-config", "HASH_REPORT not offered");
+	}
+	if (d->features & (1ULL << VIRTIO_NET_F_NOTF_COAL)) {
+		uint32_t c[2] = { htole32(8), htole32(100) };
+
+		expect_cmd(d, "coal-rx-set", 1, VIRTIO_NET_CTRL_NOTF_COAL,
+			   VIRTIO_NET_CTRL_NOTF_COAL_RX_SET, c, sizeof(c));
+		check(!strcmp(state(d, "coal_rx"), "usecs=100 packets=8"),
+		      "coal-rx-set-state", "coal_rx [%s]", state(d, "coal_rx"));
+	} else {
+		skip("coal-rx-set", "NOTF_COAL not offered");
+	}
+	if (d->features & (1ULL << VIRTIO_NET_F_VQ_NOTF_COAL)) {
+		/* le16 vqn, le16 reserved, le32 max_packets, le32 max_usecs */
+		uint8_t v[12] = { 1, 0, 0, 0, 4, 0, 0, 0, 50, 0, 0, 0 };
+
+		expect_cmd(d, "coal-vq-set-tx0", 1, VIRTIO_NET_CTRL_NOTF_COAL,
+			   VIRTIO_NET_CTRL_NOTF_COAL_VQ_SET, v, sizeof(v));
+		check(!strcmp(state(d, "coal_vq[1]"), "usecs=50 packets=4"),
+		      "coal-vq-set-tx0-state", "coal_vq[1] [%s]",
+		      state(d, "coal_vq[1]"));
+		v[0] = 2;		/* the CVQ itself */
+		expect_cmd(d, "coal-vq-set-cvq-err", 0,
+			   VIRTIO_NET_CTRL_NOTF_COAL,
+			   VIRTIO_NET_CTRL_NOTF_COAL_VQ_SET, v, sizeof(v));
+	} else {
+		skip("coal-vq-set-tx0", "VQ_NOTF_COAL not offered");
+	}
 
 	/* Malformed commands. */
 	expect_cmd(d, "unknown-class-err", 0, 0x7f, 0, &on, 1);
