@@ -75,3 +75,32 @@ report "after close: $(vdpa dev show $DEV 2>&1 | tr -s ' \n' ' ') | $(dev_state_
 teardown
 if vdpa dev show $DEV >/dev/null 2>&1; then fail vhost/teardown "$DEV still present"; else pass vhost/teardown; fi
 [ -d /sys/kernel/debug/vdpa_net_ctrl/$DEV ] && fail vhost/teardown-debugfs "debugfs dir left behind" || pass vhost/teardown-debugfs
+
+# A multiqueue device ("max_vqp 4"): the CVQ moves to index 8; vhost_cvq -m
+# sends VQ_PAIRS_SET and RSS_CONFIG as QEMU's vhost-vdpa client restores
+# them, besides the commands above.
+echo 0 >/sys/bus/vdpa/drivers_autoprobe
+if vdpa dev add mgmtdev vdpasim_net name $DEV mac 52:54:00:12:34:56 max_vqp 4 >/dev/null 2>&1; then
+	echo vhost_vdpa >/sys/bus/vdpa/devices/$DEV/driver_override
+	echo $DEV >/sys/bus/vdpa/drivers_probe
+	VDEV=
+	for i in 1 2 3 4 5; do
+		v=$(ls -d /sys/bus/vdpa/devices/$DEV/vhost-vdpa-* 2>/dev/null | head -n 1)
+		[ -n "$v" ] && [ -c "/dev/${v##*/}" ] && { VDEV=/dev/${v##*/}; break; }
+		sleep 1
+	done
+	timeout 120 /bin/vhost_cvq -m "$VDEV" >/tmp/vhost_mq.out 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		case "$line" in
+		"PASS "*) n=${line#PASS }; pass "vhost-mq/$n" ;;
+		"FAIL "*) n=${line#FAIL }; fail "vhost-mq/${n%%: *}" "${n#*: }" ;;
+		"SKIP "*) n=${line#SKIP }; skip "vhost-mq/${n%%: *}" "${n#*: }" ;;
+		"INFO "*) report "vhost_cvq -m: ${line#INFO }" ;;
+		esac
+	done </tmp/vhost_mq.out
+	[ $rc = 0 ] && pass vhost-mq/exit-status || fail vhost-mq/exit-status "vhost_cvq -m exit status $rc"
+	teardown
+else
+	fail vhost-mq/probe "vdpa dev add ... max_vqp 4 refused"
+fi

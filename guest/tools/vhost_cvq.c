@@ -4,7 +4,11 @@
  * from userspace, the way a VMM with a shadow CVQ does (QEMU's vhost-vdpa
  * net client), and check the answers and the device-side state.
  *
- *   vhost_cvq [-t TIMEOUT_MS] [-s STATE_DIR] [-x CMD] /dev/vhost-vdpa-N
+ *   vhost_cvq [-m] [-t TIMEOUT_MS] [-s STATE_DIR] [-x CMD] /dev/vhost-vdpa-N
+ *
+ * -m negotiates MQ and RSS as well (a multiqueue device: the CVQ is at
+ * 2 * max_virtqueue_pairs) and runs the commands only, with
+ * VQ_PAIRS_SET and RSS_CONFIG as QEMU restores them; no hostile driver.
  *
  * -x CMD runs CMD (sh -c) at the end while the device is still at
  * DRIVER_OK (vdpa dev vstats needs FEATURES_OK; closing the fd resets
@@ -163,7 +167,6 @@ struct used {
 	struct used_elem ring[];
 };
 
-#define CVQ_IDX		2
 #define RING_NUM	64	/* the ring size of every check but the burst */
 #define RING_NUM_MAX	256	/* what RING_SIZE's layout holds */
 #define PAGE		4096UL
@@ -183,6 +186,9 @@ struct used {
 #define ACK_FILL	0xee
 
 static unsigned int timeout_ms = 2000;
+/* 2, or 2 * max_virtqueue_pairs with MQ negotiated (-m) */
+static unsigned int cvq_idx = 2;
+static int mq_mode;
 static int failures, passes, skips;
 
 static void pass(const char *name)
@@ -553,7 +559,7 @@ static uint64_t stat_val(struct dev *d, const char *key)
 static const struct {
 	unsigned int bit;
 	const char *name;
-	int required;
+	int required;	/* 1: always, 2: with -m only (then required) */
 } wanted[] = {
 	{ VIRTIO_F_VERSION_1, "VERSION_1", 1 },
 	{ VIRTIO_F_ACCESS_PLATFORM, "ACCESS_PLATFORM", 1 },
@@ -571,6 +577,9 @@ static const struct {
 	{ VIRTIO_NET_F_HASH_REPORT, "HASH_REPORT", 0 },
 	{ VIRTIO_NET_F_NOTF_COAL, "NOTF_COAL", 0 },
 	{ VIRTIO_NET_F_VQ_NOTF_COAL, "VQ_NOTF_COAL", 0 },
+	/* -m only: the CVQ moves to 2 * max_virtqueue_pairs */
+	{ VIRTIO_NET_F_MQ, "MQ", 2 },
+	{ VIRTIO_NET_F_RSS, "RSS", 2 },
 };
 
 static void ring_layout(struct dev *d)
@@ -623,6 +632,8 @@ static int dev_start(struct dev *d, uint32_t cvq_asid, const char *pfx)
 		return -1;
 
 	for (i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+		if (wanted[i].required == 2 && !mq_mode)
+			continue;
 		if (d->dev_features & (1ULL << wanted[i].bit))
 			want |= 1ULL << wanted[i].bit;
 		else if (wanted[i].required) {
@@ -648,10 +659,21 @@ static int dev_start(struct dev *d, uint32_t cvq_asid, const char *pfx)
 		return -1;
 	}
 
+	cvq_idx = 2;
+	if (d->features & (1ULL << VIRTIO_NET_F_MQ)) {
+		struct {
+			struct vhost_vdpa_config c;
+			uint8_t b[2];
+		} cfg = { .c = { .off = 8, .len = 2 } };	/* max_vq_pairs */
+
+		if (IOC(d, VHOST_VDPA_GET_CONFIG, &cfg, NM("config")) < 0)
+			return -1;
+		cvq_idx = 2 * (cfg.b[0] | cfg.b[1] << 8);
+	}
 	if (IOC(d, VHOST_VDPA_GET_GROUP_NUM, &d->ngroups, NM("groups")) < 0 ||
 	    IOC(d, VHOST_VDPA_GET_AS_NUM, &d->nas, NM("as")) < 0)
 		return -1;
-	s.index = CVQ_IDX;
+	s.index = cvq_idx;
 	s.num = ~0u;
 	if (IOC(d, VHOST_VDPA_GET_VRING_GROUP, &s, NM("cvq-group")) < 0)
 		return -1;
@@ -680,29 +702,29 @@ static int dev_start(struct dev *d, uint32_t cvq_asid, const char *pfx)
 	    (cvq_asid && map_regions(d, 0, M_ISO | M_XL, 0, NM("map"))))
 		return -1;
 
-	s.index = CVQ_IDX;
+	s.index = cvq_idx;
 	s.num = d->num;
 	if (IOC(d, VHOST_SET_VRING_NUM, &s, NM("vring")) < 0)
 		return -1;
 	memset(&a, 0, sizeof(a));
-	a.index = CVQ_IDX;
+	a.index = cvq_idx;
 	a.desc_user_addr = RING_IOVA;
 	a.avail_user_addr = RING_IOVA + PAGE;
 	a.used_user_addr = RING_IOVA + 2 * PAGE;
 	if (IOC(d, VHOST_SET_VRING_ADDR, &a, NM("vring")) < 0)
 		return -1;
-	s.index = CVQ_IDX;
+	s.index = cvq_idx;
 	s.num = 0;
 	if (IOC(d, VHOST_SET_VRING_BASE, &s, NM("vring")) < 0)
 		return -1;
-	f.index = CVQ_IDX;
+	f.index = cvq_idx;
 	f.fd = d->kick;
 	if (IOC(d, VHOST_SET_VRING_KICK, &f, NM("vring")) < 0)
 		return -1;
 	f.fd = d->call;
 	if (IOC(d, VHOST_SET_VRING_CALL, &f, NM("vring")) < 0)
 		return -1;
-	s.index = CVQ_IDX;
+	s.index = cvq_idx;
 	s.num = 1;
 	if (IOC(d, VHOST_VDPA_SET_VRING_ENABLE, &s, NM("vring")) < 0)
 		return -1;
@@ -1131,12 +1153,58 @@ static void basic_commands(struct dev *d)
 		check(!strcmp(state(d, "coal_vq[1]"), "usecs=50 packets=4"),
 		      "coal-vq-set-tx0-state", "coal_vq[1] [%s]",
 		      state(d, "coal_vq[1]"));
-		v[0] = 2;		/* the CVQ itself */
+		v[0] = cvq_idx;		/* the CVQ itself */
 		expect_cmd(d, "coal-vq-set-cvq-err", 0,
 			   VIRTIO_NET_CTRL_NOTF_COAL,
 			   VIRTIO_NET_CTRL_NOTF_COAL_VQ_SET, v, sizeof(v));
 	} else {
 		skip("coal-vq-set-tx0", "VQ_NOTF_COAL not offered");
+	}
+
+	/* -m: what QEMU restores on a multiqueue device. */
+	if (d->features & (1ULL << VIRTIO_NET_F_MQ)) {
+		uint16_t pairs = htole16(cvq_idx / 2);
+
+		expect_cmd(d, "mq-pairs-set-max", 1, VIRTIO_NET_CTRL_MQ,
+			   VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2);
+		check(num_is(state(d, "vq_pairs"), cvq_idx / 2),
+		      "mq-pairs-set-max-state", "vq_pairs [%s]",
+		      state(d, "vq_pairs"));
+		pairs = htole16(cvq_idx / 2 + 1);
+		expect_cmd(d, "mq-pairs-set-over-err", 0, VIRTIO_NET_CTRL_MQ,
+			   VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2);
+		check(num_is(state(d, "vq_pairs"), cvq_idx / 2),
+		      "mq-pairs-set-over-state", "vq_pairs [%s]",
+		      state(d, "vq_pairs"));
+	}
+	if (d->features & (1ULL << VIRTIO_NET_F_RSS)) {
+		/* le32 types, le16 mask, le16 unclassified, le16 table[128],
+		 * le16 max_tx_vq, u8 key_len, key[40]: the spec's layout */
+		uint8_t r[8 + 256 + 3 + 40];
+		unsigned int q = cvq_idx / 2;
+		char want_rss[128];
+
+		memset(r, 0, sizeof(r));
+		r[0] = 0x3f;
+		r[4] = 127;
+		for (i = 0; i < 128; i++)
+			r[8 + 2 * i] = i % q;
+		r[264] = q;
+		r[266] = 40;
+		for (i = 0; i < 40; i++)
+			r[267 + i] = 0x6d + i;
+		expect_cmd(d, "rss-config", 1, VIRTIO_NET_CTRL_MQ,
+			   VIRTIO_NET_CTRL_MQ_RSS_CONFIG, r, sizeof(r));
+		snprintf(want_rss, sizeof(want_rss),
+			 "hash_types=0x3f key_len=40 table_len=128 unclassified=0 max_tx_vq=%u",
+			 q);
+		check(!strcmp(state(d, "rss"), want_rss), "rss-config-state",
+		      "rss [%s]", state(d, "rss"));
+		r[8] = q;	/* table[0]: no such receive queue */
+		expect_cmd(d, "rss-config-queue-err", 0, VIRTIO_NET_CTRL_MQ,
+			   VIRTIO_NET_CTRL_MQ_RSS_CONFIG, r, sizeof(r));
+		check(!strcmp(state(d, "rss"), want_rss),
+		      "rss-config-queue-state", "rss [%s]", state(d, "rss"));
 	}
 
 	/* Malformed commands. */
@@ -1872,7 +1940,7 @@ static void hostile(struct dev *d)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: vhost_cvq [-t TIMEOUT_MS] [-s DEBUGFS_DIR] [-x CMD] /dev/vhost-vdpa-N\n");
+		"usage: vhost_cvq [-m] [-t TIMEOUT_MS] [-s DEBUGFS_DIR] [-x CMD] /dev/vhost-vdpa-N\n");
 	exit(100);
 }
 
@@ -1882,8 +1950,11 @@ int main(int argc, char **argv)
 	const char *hook = NULL;
 	int o;
 
-	while ((o = getopt(argc, argv, "t:s:x:")) != -1) {
+	while ((o = getopt(argc, argv, "mt:s:x:")) != -1) {
 		switch (o) {
+		case 'm':
+			mq_mode = 1;
+			break;
 		case 't':
 			timeout_ms = strtoul(optarg, NULL, 0);
 			break;
@@ -1933,7 +2004,7 @@ int main(int argc, char **argv)
 	     (unsigned long long)d->dev_features,
 	     (unsigned long long)d->features, (unsigned long long)d->backend);
 	info("%u groups, %u address spaces, cvq (vq %u) in group %u -> AS 1",
-	     d->ngroups, d->nas, CVQ_IDX, d->cvq_group);
+	     d->ngroups, d->nas, cvq_idx, d->cvq_group);
 	{
 		struct vhost_vring_state s0 = { .index = 0 }, s1 = { .index = 1 };
 
@@ -1958,11 +2029,13 @@ int main(int argc, char **argv)
 
 	stats_info(d, "before");
 	basic_commands(d);
-	isolation(d);
-	back_to_as0(d);
-	stats_info(d, "after");
-	reset_defaults(d);
-	hostile(d);
+	if (!mq_mode) {
+		isolation(d);
+		back_to_as0(d);
+		stats_info(d, "after");
+		reset_defaults(d);
+		hostile(d);
+	}
 
 	if (hook) {
 		uint8_t st = 0;
