@@ -8,6 +8,20 @@
 
 VDEV=
 
+# tool_results PREFIX TOOL <OUTPUT: the tool's PASS/FAIL/SKIP lines become
+# PREFIX/* results, its INFO lines reports.
+tool_results() {
+	while IFS= read -r line; do
+		case "$line" in
+		"PASS "*) n=${line#PASS }; pass "$1/$n" ;;
+		"FAIL "*) n=${line#FAIL }; fail "$1/${n%%: *}" "${n#*: }" ;;
+		"SKIP "*) n=${line#SKIP }; skip "$1/${n%%: *}" "${n#*: }" ;;
+		"INFO "*) report "$2: ${line#INFO }" ;;
+		*) [ -n "$line" ] && say "$2: $line" ;;
+		esac
+	done
+}
+
 say "== vhost: vdpasim_net on vhost_vdpa, CVQ driven from userspace =="
 if setup_vhost_vdpa; then pass vhost/probe; else fail vhost/probe "no /dev/vhost-vdpa-* for $DEV"; exit 0; fi
 DBG=$(dbg_file)
@@ -32,15 +46,7 @@ rm -f /tmp/vhost_live.vstats /tmp/vhost_live.cvq /tmp/vhost_live.config
 # The tool bounds every wait itself; timeout is the last resort.
 timeout 240 /bin/vhost_cvq -x "sh /tmp/vhost_live.sh" "$VDEV" >/tmp/vhost_cvq.out 2>/tmp/vhost_cvq.err
 rc=$?
-while IFS= read -r line; do
-	case "$line" in
-	"PASS "*) n=${line#PASS }; pass "vhost/$n" ;;
-	"FAIL "*) n=${line#FAIL }; fail "vhost/${n%%: *}" "${n#*: }" ;;
-	"SKIP "*) n=${line#SKIP }; skip "vhost/${n%%: *}" "${n#*: }" ;;
-	"INFO "*) report "vhost_cvq: ${line#INFO }" ;;
-	*) [ -n "$line" ] && say "vhost_cvq: $line" ;;
-	esac
-done </tmp/vhost_cvq.out
+tool_results vhost vhost_cvq </tmp/vhost_cvq.out
 [ -s /tmp/vhost_cvq.err ] && report "vhost_cvq stderr: $(tr '\n' ' ' </tmp/vhost_cvq.err)"
 case $rc in
 0) pass vhost/exit-status ;;
@@ -91,14 +97,7 @@ if vdpa dev add mgmtdev vdpasim_net name $DEV mac 52:54:00:12:34:56 max_vqp 4 >/
 	done
 	timeout 120 /bin/vhost_cvq -m "$VDEV" >/tmp/vhost_mq.out 2>&1
 	rc=$?
-	while IFS= read -r line; do
-		case "$line" in
-		"PASS "*) n=${line#PASS }; pass "vhost-mq/$n" ;;
-		"FAIL "*) n=${line#FAIL }; fail "vhost-mq/${n%%: *}" "${n#*: }" ;;
-		"SKIP "*) n=${line#SKIP }; skip "vhost-mq/${n%%: *}" "${n#*: }" ;;
-		"INFO "*) report "vhost_cvq -m: ${line#INFO }" ;;
-		esac
-	done </tmp/vhost_mq.out
+	tool_results vhost-mq "vhost_cvq -m" </tmp/vhost_mq.out
 	[ $rc = 0 ] && pass vhost-mq/exit-status || fail vhost-mq/exit-status "vhost_cvq -m exit status $rc"
 	teardown
 else
