@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lat.h"
+
 static int set_mac(int fd, const char *ifname, const unsigned char *mac)
 {
 	struct ifreq ifr;
@@ -35,21 +37,6 @@ static int set_mac(int fd, const char *ifname, const unsigned char *mac)
 	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
 	memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
 	return ioctl(fd, SIOCSIFHWADDR, &ifr);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 int main(int argc, char **argv)

@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lat.h"
+
 static int fd;
 static const char *ifname;
 
@@ -43,21 +45,6 @@ static int ethtool(void *cmd)
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	ifr.ifr_data = cmd;
 	return ioctl(fd, SIOCETHTOOL, &ifr);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static int set_pairs(unsigned int pairs)
