@@ -15,7 +15,8 @@
 #
 # FULL=1 (what CI runs) adds the longer steps: every commit of the series
 # built on its own, the mlx5_vnet object build, the e2e suite on 1 vCPU
-# with PREEMPT_LAZY, and QEMU with vhost-vdpa in the guest.
+# with PREEMPT_LAZY, and QEMU 10 with vhost-vdpa in the guest (shadowed
+# CVQ, live migration).
 set -uo pipefail
 full=${FULL:-0}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -168,14 +169,24 @@ guest_suite vhost ""
 step "guest modules suite: load, use, unload"
 guest_suite modules ""
 
-# A real VMM: QEMU 7.2 with -netdev vhost-vdpa inside the guest, and its
-# nested TCG guest's virtio_net driver sending commands through the CVQ.
+# A real VMM: Debian 13's QEMU 10.0 with -netdev vhost-vdpa inside the
+# guest (the trixie root of scripts/trixie-root.sh, built once per recipe
+# into the bench cache), its nested TCG guest's virtio_net driver sending
+# commands through the CVQ, and a live migration whose destination QEMU
+# restores the device state through the CVQ.
 if [ "$full" = 1 ]; then
-	step "nested: QEMU + vhost-vdpa in the guest, an L2 virtio_net drives the CVQ"
-	if ./scripts/mkinitramfs-nested.sh "$work/initramfs-nested.cpio" "$kernel" >"$log/initramfs-nested.log" 2>&1; then
-		MEM=2048 guest_suite nested "" "$work/initramfs-nested.cpio"
+	step "nested: QEMU 10 + vhost-vdpa in the guest, an L2 virtio_net drives the CVQ, migration"
+	t0=$(date +%s)
+	if troot=$(./scripts/trixie-root.sh 2>"$log/trixie-root.log"); then
+		ok "trixie-root ($(sed -n 's/^suite=.*seconds=\([0-9]*\) size_mb=\([0-9]*\).*/built in \1 s, \2 MB/p' "$troot/.build-info"); $(sed -n '2,$p' "$troot/.build-info" | tr '\n' ' ')$([ $(( $(date +%s) - t0 )) -gt 5 ] || echo "; cached"))"
+		if SYSROOT=$troot ./scripts/mkinitramfs-nested.sh "$work/initramfs-nested.cpio" "$kernel" >"$log/initramfs-nested.log" 2>&1; then
+			MEM=2048 E2E_TIMEOUT=${NESTED_TIMEOUT:-2400} guest_suite nested "" "$work/initramfs-nested.cpio"
+			grep '^@@REPORT nested.*restore:' "$log/nested/results.log" 2>/dev/null | sed 's/^@@REPORT /    /'
+		else
+			tail -n 20 "$log/initramfs-nested.log"; ko "initramfs-nested"
+		fi
 	else
-		tail -n 20 "$log/initramfs-nested.log"; ko "initramfs-nested"
+		tail -n 20 "$log/trixie-root.log"; ko "trixie-root (debootstrap of the Debian 13 userspace failed)"
 	fi
 fi
 

@@ -6,16 +6,27 @@
 # The L1 initramfs of the nested suite (cvq.mode=nested): the normal one
 # (scripts/mkinitramfs.sh) followed by a second cpio archive (the kernel
 # unpacks concatenated archives) that adds
-#   - Debian's qemu-system-x86_64, its shared libraries, its TCG
-#     accelerator module and the firmware a "-M pc -kernel" boot needs;
+#   - QEMU's qemu-system-x86_64, its shared libraries and the firmware a
+#     "-M pc -kernel" boot needs;
 #   - /nested/bzImage: the L2 kernel (default: the kernel of work/build;
 #     it must have CONFIG_VIRTIO_PCI=y and CONFIG_VIRTIO_NET=y);
-#   - /nested/initramfs.cpio: a tiny L2 initramfs (static busybox and
-#     iproute2's ip) whose init brings the virtio-net-pci NIC up and then
-#     runs the shell commands L1 sends on its second serial port, one a
-#     line, answering "@@L2 OUT <output line>"... "@@L2 RC <status>".
+#   - /nested/initramfs.cpio: a tiny L2 initramfs (static busybox,
+#     iproute2's ip and bridge, ethtool) whose init brings the
+#     virtio-net-pci NIC up and then runs the shell commands L1 sends on
+#     its second serial port, one a line, answering "@@L2 OUT <output
+#     line>"... "@@L2 RC <status>".
+#
+# SYSROOT= names the root L1's userspace comes from (QEMU, iproute2,
+# ethtool): the trixie root of scripts/trixie-root.sh (QEMU 10.0,
+# iproute2 6.15), or / for this machine's (Debian 12: QEMU 7.2).  The
+# default is the trixie root, built when missing.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/sysroot.sh"
+if [ -z "${SYSROOT:-}" ]; then
+	SYSROOT=$("$top/scripts/trixie-root.sh") || exit 1
+fi
+export SYSROOT
 out=$(realpath -m "$1")
 l2kernel=$(realpath "${2:-$top/work/build/arch/x86/boot/bzImage}")
 
@@ -31,22 +42,6 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# copy_bin ROOT BIN...: the binaries and every library they need, at the
-# same paths.
-copy_bin() {
-	local root=$1 bin lib
-	shift
-	for bin in "$@"; do
-		mkdir -p "$root$(dirname "$bin")"
-		cp -L "$bin" "$root$bin"
-		for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
-			[ -e "$root$lib" ] && continue
-			mkdir -p "$root$(dirname "$lib")"
-			cp -L "$lib" "$root$lib"
-		done
-	done
-}
-
 # ---- L2: busybox, ip, an init that serves L1's commands ----
 l2=$tmp/l2
 mkdir -p "$l2"/{bin,sbin,proc,sys,dev,tmp}
@@ -54,9 +49,11 @@ cp /bin/busybox "$l2/bin/busybox"
 for app in $(/bin/busybox --list); do
 	[ -e "$l2/bin/$app" ] || ln -s busybox "$l2/bin/$app"
 done
-copy_bin "$l2" /usr/sbin/ip
-mv "$l2/usr/sbin/ip" "$l2/sbin/ip"
-rm -f "$l2/bin/ip"
+for bin in /usr/sbin/ip /sbin/bridge /usr/sbin/ethtool; do
+	sysroot_copy / "$l2" "$bin"
+	[ "$(dirname "$bin")" = /sbin ] || mv "$l2$bin" "$l2/sbin/"
+	rm -f "$l2/bin/$(basename "$bin")"
+done
 cat >"$l2/init" <<'EOF'
 #!/bin/sh
 # L2 init: console on ttyS0, command channel on ttyS1 (a pipe chardev of
@@ -87,7 +84,7 @@ while IFS= read -r line <&4; do
 	[ -n "$line" ] || continue
 	echo "L2# $line"
 	# busybox sh runs its own ip applet first: name iproute2's explicitly.
-	out=$(sh -c "ip() { /sbin/ip \"\$@\"; }; $line" 2>&1)
+	out=$(sh -c "ip() { /sbin/ip \"\$@\"; }; bridge() { /sbin/bridge \"\$@\"; }; ethtool() { /sbin/ethtool \"\$@\"; }; $line" 2>&1)
 	rc=$?
 	[ -n "$out" ] && echo "$out" && echo "$out" | sed 's/^/@@L2 OUT /' >&3
 	echo "@@L2 RC $rc" >&3
@@ -101,20 +98,20 @@ chmod +x "$l2/init"
 # ---- L1 additions: QEMU, firmware, the L2 kernel and initramfs ----
 add=$tmp/add
 mkdir -p "$add/nested"
-qemu=$(command -v qemu-system-x86_64)
+qemu=/usr/bin/qemu-system-x86_64
+sysroot_copy "$SYSROOT" "$add" "$qemu"
+# Debian 12's QEMU has TCG as a module; QEMU 10 has it built in.
 moddir=/usr/lib/x86_64-linux-gnu/qemu
-copy_bin "$add" "$qemu" "$moddir/accel-tcg-x86_64.so"
+[ -e "$SYSROOT$moddir/accel-tcg-x86_64.so" ] &&
+	sysroot_copy "$SYSROOT" "$add" "$moddir/accel-tcg-x86_64.so"
 # The firmware of "-M pc -kernel": SeaBIOS (or qboot), the linuxboot option
 # ROM; kvmvapic.bin only silences a warning.  The NIC gets romfile=.
-mkdir -p "$add/usr/share/qemu" "$add/usr/share/seabios"
-cp /usr/share/seabios/bios-256k.bin "$add/usr/share/seabios/"
+sysroot_file "$SYSROOT" "$add" /usr/share/seabios/bios-256k.bin
 for f in linuxboot_dma.bin kvmvapic.bin qboot.rom; do
-	cp /usr/share/qemu/$f "$add/usr/share/qemu/"
+	sysroot_file "$SYSROOT" "$add" /usr/share/qemu/$f
 done
 cp "$l2kernel" "$add/nested/bzImage"
 (cd "$l2" && find . -print0 | cpio --null -o -H newc --quiet) >"$add/nested/initramfs.cpio"
-mkdir -p "$add/usr/bin"
-[ "$qemu" = /usr/bin/qemu-system-x86_64 ] || ln -sf "$qemu" "$add/usr/bin/qemu-system-x86_64"
 
 # ---- the normal initramfs, then the additions ----
 # L1 runs the same kernel: its modules too.
@@ -123,5 +120,5 @@ MODROOT=$(realpath "$(dirname "$l2kernel")/../../..")/modroot \
 (cd "$add" && find . -print0 | cpio --null -o -H newc --quiet) >"$tmp/add.cpio"
 cat "$tmp/base.cpio" "$tmp/add.cpio" >"$out.tmp"
 mv "$out.tmp" "$out"
-echo ">>> nested initramfs $out ($(du -h "$out" | cut -f1); L2 kernel $l2kernel," \
+echo ">>> nested initramfs $out ($(du -h "$out" | cut -f1); userspace from $SYSROOT; L2 kernel $l2kernel," \
      "L2 initramfs $(du -h "$add/nested/initramfs.cpio" | cut -f1))"

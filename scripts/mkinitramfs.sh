@@ -6,9 +6,13 @@
 # Build the guest's initramfs: busybox (static), iproute2's ip and vdpa,
 # ethtool with their shared libraries, the guest scripts from guest/ and
 # the guest C tools from guest/tools/*.c (built static); with MODROOT=,
-# the kernel modules installed there.
+# the kernel modules installed there.  iproute2 and ethtool come from
+# SYSROOT (default /, this machine's Debian 12; the nested suite passes the
+# trixie root of scripts/trixie-root.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/sysroot.sh"
+SYSROOT=${SYSROOT:-/}
 out=$(realpath -m "$1")
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -23,11 +27,8 @@ done
 
 # Dynamic binaries and every library they need, at the same paths.
 for bin in /usr/sbin/ip /usr/sbin/vdpa /usr/sbin/ethtool /sbin/bridge; do
-	cp "$bin" "$root/sbin/"
-	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
-	done
+	sysroot_copy "$SYSROOT" "$root" "$bin"
+	[ "$(dirname "$bin")" = /sbin ] || mv "$root$bin" "$root/sbin/"
 done
 rm -f "$root/bin/ip"
 
