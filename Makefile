@@ -45,7 +45,7 @@ nested:
 	 ./scripts/build-kernel.sh work/linux work/build && \
 	 ./scripts/mkinitramfs-nested.sh work/initramfs-nested.cpio work/build/arch/x86/boot/bzImage && \
 	 MEM=2048 APPEND="$(NESTED_ARGS)" ./scripts/qemu-run.sh work/build/arch/x86/boot/bzImage \
-	   work/initramfs-nested.cpio nested out/nested 2400 && \
+	   work/initramfs-nested.cpio nested out/nested 3000 && \
 	 sed -n 's/^@@TEST //p; s/^@@REPORT \(.*restore.*\)/\1/p' out/nested/results.log && \
 	 ! grep -q '^@@TEST FAIL' out/nested/results.log
 

@@ -180,7 +180,7 @@ if [ "$full" = 1 ]; then
 	if troot=$(./scripts/trixie-root.sh 2>"$log/trixie-root.log"); then
 		ok "trixie-root ($(sed -n 's/^suite=.*seconds=\([0-9]*\) size_mb=\([0-9]*\).*/built in \1 s, \2 MB/p' "$troot/.build-info"); $(sed -n '2,$p' "$troot/.build-info" | tr '\n' ' ')$([ $(( $(date +%s) - t0 )) -gt 5 ] || echo "; cached"))"
 		if SYSROOT=$troot ./scripts/mkinitramfs-nested.sh "$work/initramfs-nested.cpio" "$kernel" >"$log/initramfs-nested.log" 2>&1; then
-			MEM=2048 E2E_TIMEOUT=${NESTED_TIMEOUT:-2400} guest_suite nested "" "$work/initramfs-nested.cpio"
+			MEM=2048 E2E_TIMEOUT=${NESTED_TIMEOUT:-3000} guest_suite nested "" "$work/initramfs-nested.cpio"
 			grep '^@@REPORT nested.*restore:' "$log/nested/results.log" 2>/dev/null | sed 's/^@@REPORT /    /'
 		else
 			tail -n 20 "$log/initramfs-nested.log"; ko "initramfs-nested"
