@@ -226,10 +226,10 @@ l2_qemu() {
 		-device virtio-net-pci,netdev=vdpa0,mac=$MAC,mq=on,vectors=$((2 * VQP + 2)),romfile= \
 		-serial file:$L2/console.log -serial pipe:$L2/ctl -monitor pipe:$L2/mon \
 		-trace vhost_vdpa_set_features -trace vhost_vdpa_dma_map \
-		-trace vhost_vdpa_set_address_space_id -trace vhost_vdpa_net_cvq_start \
+		-trace vhost_vdpa_set_address_space_id -trace vhost_vdpa_dev_start \
 		-trace vhost_vdpa_net_load_cmd -trace vhost_vdpa_net_load_cmd_retval \
 		-trace vhost_vdpa_suspend -trace vhost_vdpa_get_features \
-		-trace vhost_vdpa_set_vring_ready \
+		-trace vhost_vdpa_set_vring_enable_one \
 		-msg timestamp=on "$@"
 	say "L1: qemu-system-x86_64 $*"
 	timeout -s KILL $((BOOT_TMO + 1200)) qemu-system-x86_64 "$@" >>"$qlog" 2>&1 &
@@ -344,12 +344,12 @@ migrate_l2() {
 	if [ "$ncmd" -gt 0 ] && [ "$nerr" = 0 ]; then pass $P/restore-commands-ok; else
 		fail $P/restore-commands-ok "$ncmd commands, $nerr answered ERR: $(grep 'ack=ERR' $L2/restore-trace | head -n 3 | tr '\n' '|')"; fi
 	# QEMU sends the restore commands, polls their answers, then sets the
-	# data queues ready: its first load_cmd to that first vring_ready.
-	qspan=$(ql_span vhost_vdpa_net_load_cmd vhost_vdpa_set_vring_ready)
+	# data queues ready: its first load_cmd to the next vring enable.
+	qspan=$(ql_span vhost_vdpa_net_load_cmd vhost_vdpa_set_vring_enable_one)
 	qerr=$(ql | grep '^vhost_vdpa_net_load_cmd_retval' | grep -vc 'retval: 0$')
 	report "$P: restore: device answered $ncmd CVQ commands ($nerr ERR) in ${span} ms first to last, ${per} us per command; QEMU sent $qn (load_cmd trace, $qerr answered not OK) in ${qspan} ms from its first command to the data queues set ready; state equal after $((r1 - r0))s"
 	report "$P: restore commands by class/cmd: $(sed -n 's/.*class=\([0-9]*\) cmd=\([0-9]*\).*/\1.\2/p' $L2/restore-trace | sort | uniq -c | tr -s ' \n' ' ')"
-	report "$P: QEMU (destination): $(ql | grep -E '^vhost_vdpa_(set_address_space_id|net_cvq_start|suspend)' | sed 's/vdpa_shared:0x[0-9a-f]* //; s/vhost_vdpa: 0x[0-9a-f]* //' | sort | uniq -c | tr -s ' \n' ' ')"
+	report "$P: QEMU (destination): $(ql | grep -E '^vhost_vdpa_(set_address_space_id|dev_start|suspend)' | sed 's/vdpa_shared:0x[0-9a-f]* //; s/vhost_vdpa: 0x[0-9a-f]* //' | sort | uniq -c | tr -s ' \n' ' ')"
 
 	# L2 lives on: it answers, and its frames go through the device and
 	# come back (the simulator loops them back): an ARP request for
@@ -440,7 +440,7 @@ run_l2() {
 	else
 		pass $P/vhost-started
 	fi
-	report "$P: QEMU: $(ql | grep -E '^vhost_vdpa_(set_address_space_id|net_cvq_start|set_features)' | sed 's/dev: 0x[0-9a-f]* //; s/vhost_vdpa: 0x[0-9a-f]* //' | sort | uniq -c | tr -s ' \n' ' '); DMA maps per ASID: $(ql | sed -n 's/^vhost_vdpa_dma_map.* asid: \([0-9]*\) .*/asid\1/p' | sort | uniq -c | tr -s ' \n' ' ')"
+	report "$P: QEMU: $(ql | grep -E '^vhost_vdpa_(set_address_space_id|dev_start|set_features)' | sed 's/dev: 0x[0-9a-f]* //; s/vhost_vdpa: 0x[0-9a-f]* //' | sort | uniq -c | tr -s ' \n' ' '); DMA maps per ASID: $(ql | sed -n 's/^vhost_vdpa_dma_map.* asid: \([0-9]*\) .*/asid\1/p' | sort | uniq -c | tr -s ' \n' ' ')"
 	# The device side: the commands L2 sends reach the library through the
 	# CVQ's own IOTLB (the group's address space), and are answered.
 	n0=$(cmds_received)
