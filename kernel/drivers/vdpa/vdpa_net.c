@@ -1157,13 +1157,13 @@ static int vnd_set_group_asid(struct vdpa_device *vdev, unsigned int group,
 }
 
 /*
- * The mapping token of a virtqueue (Linux 6.18 map model).  The frontend
- * only takes parents that use the DMA API (no map ops, see
- * __vdpa_net_alloc_device()), so a token is a DMA device.  The control
- * virtqueue's is the vdpa device itself, which has no IOMMU: what a
- * kernel driver maps there is a physical address, read through the
- * identity map.  The data virtqueues keep the parent's tokens: its
- * get_vq_map, or the vmap it set.
+ * The mapping token of a virtqueue (Linux 6.18 map model).  For a parent
+ * that uses the DMA API a token is a DMA device.  The control virtqueue's
+ * is the vdpa device itself, which has no IOMMU: what a kernel driver
+ * maps there is a physical address, read through the identity map.  The
+ * data virtqueues keep the parent's tokens: its get_vq_map, or the vmap
+ * it set.  A parent with map ops gets the same, through the frontend's
+ * map ops and tokens (struct vdpa_net_map).
  */
 static union virtio_map vnd_get_vq_map(struct vdpa_device *vdev, u16 idx)
 {
@@ -1179,12 +1179,121 @@ static union virtio_map vnd_get_vq_map(struct vdpa_device *vdev, u16 idx)
 				 &vnd->iotlb_lock);
 		spin_unlock(&vnd->iotlb_lock);
 		mutex_unlock(&vnd->lock);
+		if (vnd->parent_map)
+			map = (union virtio_map){ .net = &vnd->cvq_map };
 		return map;
 	}
 	if (vnd_data_idx(vnd, idx) && vnd->parent_ops->get_vq_map)
-		return vnd->parent_ops->get_vq_map(vnd->vdev, idx);
-	return vdev->vmap;
+		map = vnd->parent_ops->get_vq_map(vnd->vdev, idx);
+	else
+		map = vdev->vmap;
+	if (vnd->parent_map && vnd_data_idx(vnd, idx)) {
+		vnd->maps[idx].parent = map;
+		map = (union virtio_map){ .net = &vnd->maps[idx] };
+	}
+	return map;
 }
+
+/*
+ * The map ops of a parent with map ops: the control virtqueue's token
+ * goes to the DMA API on the vdpa device (as without map ops), a data
+ * virtqueue's to the parent's map ops with the parent's token.
+ */
+static struct device *vnd_map_dev(union virtio_map m)
+{
+	return &m.net->vnd->vdev->dev;
+}
+
+#define VND_MAP_PARENT(m, op, ...)					\
+	(m).net->vnd->parent_map->op((m).net->parent, ##__VA_ARGS__)
+
+static dma_addr_t vnd_map_page(union virtio_map m, struct page *page,
+			       unsigned long offset, size_t size,
+			       enum dma_data_direction dir, unsigned long attrs)
+{
+	if (m.net->cvq)
+		return dma_map_page_attrs(vnd_map_dev(m), page, offset, size,
+					  dir, attrs);
+	return VND_MAP_PARENT(m, map_page, page, offset, size, dir, attrs);
+}
+
+static void vnd_unmap_page(union virtio_map m, dma_addr_t addr, size_t size,
+			   enum dma_data_direction dir, unsigned long attrs)
+{
+	if (m.net->cvq)
+		dma_unmap_page_attrs(vnd_map_dev(m), addr, size, dir, attrs);
+	else
+		VND_MAP_PARENT(m, unmap_page, addr, size, dir, attrs);
+}
+
+static void vnd_sync_single_for_cpu(union virtio_map m, dma_addr_t addr,
+				    size_t size, enum dma_data_direction dir)
+{
+	if (m.net->cvq)
+		dma_sync_single_for_cpu(vnd_map_dev(m), addr, size, dir);
+	else
+		VND_MAP_PARENT(m, sync_single_for_cpu, addr, size, dir);
+}
+
+static void vnd_sync_single_for_device(union virtio_map m, dma_addr_t addr,
+				       size_t size,
+				       enum dma_data_direction dir)
+{
+	if (m.net->cvq)
+		dma_sync_single_for_device(vnd_map_dev(m), addr, size, dir);
+	else
+		VND_MAP_PARENT(m, sync_single_for_device, addr, size, dir);
+}
+
+static void *vnd_map_alloc(union virtio_map m, size_t size,
+			   dma_addr_t *addr, gfp_t gfp)
+{
+	if (m.net->cvq)
+		return dma_alloc_coherent(vnd_map_dev(m), size, addr, gfp);
+	return VND_MAP_PARENT(m, alloc, size, addr, gfp);
+}
+
+static void vnd_map_free(union virtio_map m, size_t size, void *vaddr,
+			 dma_addr_t addr, unsigned long attrs)
+{
+	if (m.net->cvq)
+		dma_free_attrs(vnd_map_dev(m), size, vaddr, addr, attrs);
+	else
+		VND_MAP_PARENT(m, free, size, vaddr, addr, attrs);
+}
+
+static bool vnd_map_need_sync(union virtio_map m, dma_addr_t addr)
+{
+	if (m.net->cvq)
+		return dma_need_sync(vnd_map_dev(m), addr);
+	return VND_MAP_PARENT(m, need_sync, addr);
+}
+
+static int vnd_map_error(union virtio_map m, dma_addr_t addr)
+{
+	if (m.net->cvq)
+		return dma_mapping_error(vnd_map_dev(m), addr);
+	return VND_MAP_PARENT(m, mapping_error, addr);
+}
+
+static size_t vnd_max_mapping_size(union virtio_map m)
+{
+	if (m.net->cvq)
+		return dma_max_mapping_size(vnd_map_dev(m));
+	return VND_MAP_PARENT(m, max_mapping_size);
+}
+
+static const struct virtio_map_ops vnd_map_ops = {
+	.map_page		= vnd_map_page,
+	.unmap_page		= vnd_unmap_page,
+	.sync_single_for_cpu	= vnd_sync_single_for_cpu,
+	.sync_single_for_device	= vnd_sync_single_for_device,
+	.alloc			= vnd_map_alloc,
+	.free			= vnd_map_free,
+	.need_sync		= vnd_map_need_sync,
+	.mapping_error		= vnd_map_error,
+	.max_mapping_size	= vnd_max_mapping_size,
+};
 
 static int vnd_bind_mm(struct vdpa_device *vdev, struct mm_struct *mm)
 {
@@ -1231,6 +1340,7 @@ static void vnd_free(struct vdpa_device *vdev)
 		kfree(vnd->iotlb);
 	}
 	vhost_iotlb_reset(&vnd->pt_iotlb);
+	kvfree(vnd->maps);
 	vdpa_net_ctrl_vringh_cleanup(&vnd->ctrl);
 	/*
 	 * The CVQ no longer runs: the parent's turn, unless the allocation
@@ -1343,6 +1453,8 @@ static void vnd_build_ops(struct vdpa_config_ops *ops,
  * __vdpa_net_alloc_device - allocate a net parent's device, with a CVQ
  * @parent: the parent device, as for __vdpa_alloc_device()
  * @config: the parent's config ops, for its data virtqueues only
+ * @map: the parent's map ops, as for __vdpa_alloc_device(), or NULL; all
+ *	of their members are mandatory
  * @ngroups: the parent's virtqueue groups
  * @nas: the parent's address spaces
  * @size: the size of the parent structure, which starts with a struct
@@ -1358,9 +1470,11 @@ static void vnd_build_ops(struct vdpa_config_ops *ops,
  *
  * Drivers use vdpa_net_alloc_device().  The parent must translate its
  * addresses itself, with set_map or dma_map (an on-chip IOMMU, or a
- * software one): parents behind the platform IOMMU are not supported, and
- * neither are parents with map ops of their own (VDUSE), which this
- * function has no argument for.
+ * software one): parents behind the platform IOMMU are not supported.  A
+ * parent with map ops of its own (VDUSE) gets them called for its data
+ * virtqueues only: the control virtqueue's memory is mapped with the DMA
+ * API on the vdpa device, which has no IOMMU, so that it never goes
+ * where the parent's map ops would put it (struct vdpa_net_map).
  *
  * Context: process context; may sleep.
  * Return: the device, or an ERR_PTR(): -EOPNOTSUPP for @config without
@@ -1369,6 +1483,7 @@ static void vnd_build_ops(struct vdpa_config_ops *ops,
 struct vdpa_device *
 __vdpa_net_alloc_device(struct device *parent,
 			const struct vdpa_config_ops *config,
+			const struct virtio_map_ops *map,
 			unsigned int ngroups, unsigned int nas, size_t size,
 			const char *name, bool use_va,
 			const struct vdpa_net_ctrl_ops *ctrl_ops,
@@ -1388,13 +1503,18 @@ __vdpa_net_alloc_device(struct device *parent,
 		return ERR_PTR(-EINVAL);
 	if (!config->dma_map && !config->set_map)
 		return ERR_PTR(-EOPNOTSUPP);
+	if (map && (!map->map_page || !map->unmap_page ||
+		    !map->sync_single_for_cpu || !map->sync_single_for_device ||
+		    !map->alloc || !map->free || !map->need_sync ||
+		    !map->mapping_error || !map->max_mapping_size))
+		return ERR_PTR(-EINVAL);
 
 	vnd = kzalloc_obj(*vnd, GFP_KERNEL);
 	if (!vnd)
 		return ERR_PTR(-ENOMEM);
 	vnd_build_ops(&vnd->ops, config, use_va);
-	vdev = __vdpa_alloc_device(parent, &vnd->ops, NULL, ngroups + 1,
-				   nas + 1, size, name, use_va);
+	vdev = __vdpa_alloc_device(parent, &vnd->ops, map ? &vnd_map_ops : NULL,
+				   ngroups + 1, nas + 1, size, name, use_va);
 	if (IS_ERR(vdev)) {
 		kfree(vnd);
 		return vdev;
@@ -1420,6 +1540,18 @@ __vdpa_net_alloc_device(struct device *parent,
 				    VHOST_MAP_RW);
 	if (err)
 		goto err;
+
+	if (map) {
+		vnd->maps = kvcalloc(2 * limits->max_vq_pairs,
+				     sizeof(*vnd->maps), GFP_KERNEL);
+		if (!vnd->maps)
+			goto err;
+		for (i = 0; i < 2 * limits->max_vq_pairs; i++)
+			vnd->maps[i].vnd = vnd;
+		vnd->cvq_map.vnd = vnd;
+		vnd->cvq_map.cvq = true;
+		vnd->parent_map = map;
+	}
 
 	err = vdpa_net_ctrl_vringh_init(&vnd->ctrl, name ? name : dev_name(&vdev->dev),
 					limits, &vnd->lock);

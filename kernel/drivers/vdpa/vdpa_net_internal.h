@@ -50,11 +50,33 @@ struct vdpa_net_cvq {
 };
 
 /**
+ * struct vdpa_net_map - a mapping token, for a parent with map ops
+ * @vnd: the frontend
+ * @parent: the parent's token of the data virtqueue
+ * @cvq: this is the control virtqueue's token: it maps with the DMA API
+ *	on the vdpa device, as for a parent without map ops
+ *
+ * A parent with map ops (VDUSE) gets them called with its own tokens.
+ * The control virtqueue is the frontend's, and its memory must not go
+ * where the parent's map ops put it (for VDUSE, a bounce buffer that the
+ * userspace device maps): so the device's map ops are the frontend's,
+ * and every token they get is one of these, which says where to go.
+ */
+struct vdpa_net_map {
+	struct vdpa_net *vnd;
+	union virtio_map parent;
+	bool cvq;
+};
+
+/**
  * struct vdpa_net - the frontend's state of a device
  * @vdev: the device, the parent's and the frontend's
  * @ngroups: the parent's virtqueue groups; the CVQ's group is the next
  * @nas: the parent's address spaces; the frontend's own is the next
  * @parent_ops: the parent's config ops
+ * @parent_map: the parent's map ops, or NULL (it uses the DMA API)
+ * @maps: with @parent_map, the tokens of the data virtqueues
+ * @cvq_map: with @parent_map, the token of the control virtqueue
  * @ops: this device's config ops, built from the parent's
  * @ctrl_ops: the parent's control command callbacks
  * @ctrl: the control virtqueue library context (state and counters)
@@ -89,6 +111,9 @@ struct vdpa_net {
 	unsigned int ngroups;
 	unsigned int nas;
 	const struct vdpa_config_ops *parent_ops;
+	const struct virtio_map_ops *parent_map;
+	struct vdpa_net_map *maps;
+	struct vdpa_net_map cvq_map;
 	struct vdpa_config_ops ops;
 	const struct vdpa_net_ctrl_ops *ctrl_ops;
 	struct vdpa_net_ctrl_vringh ctrl;

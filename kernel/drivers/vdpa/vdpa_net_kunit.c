@@ -565,6 +565,7 @@ struct vnd_cfg {
 #define Q_NO_MAPS		BIT(2)
 #define Q_ALL_OPS		BIT(3)	/* every optional op too */
 #define Q_FEWEST_OPS		BIT(4)	/* no optional op but a map op */
+#define Q_MAP_OPS		BIT(5)	/* map ops of its own (VDUSE) */
 
 /* The optional ops the common ones lack, for Q_ALL_OPS. */
 static void fp_kick_vq_with_data(struct vdpa_device *vdev, u32 data)
@@ -640,6 +641,87 @@ static void fp_unbind_mm(struct vdpa_device *vdev)
 
 KUNIT_DEFINE_ACTION_WRAPPER(put_device_action, put_device, struct device *);
 
+/*
+ * Map ops of a parent of its own (Q_MAP_OPS), as VDUSE has: they count
+ * their calls and keep the token they were given.  Suites run one test
+ * at a time, so one record does.
+ */
+#define FP_MAP_ADDR	0xfeed0000ULL
+static struct {
+	unsigned int calls;
+	union virtio_map token;
+} fp_map_seen;
+
+static void fp_map_saw(union virtio_map m)
+{
+	fp_map_seen.calls++;
+	fp_map_seen.token = m;
+}
+
+static dma_addr_t fp_map_page(union virtio_map m, struct page *page,
+			      unsigned long offset, size_t size,
+			      enum dma_data_direction dir, unsigned long attrs)
+{
+	fp_map_saw(m);
+	return FP_MAP_ADDR;
+}
+
+static void fp_unmap_page(union virtio_map m, dma_addr_t addr, size_t size,
+			  enum dma_data_direction dir, unsigned long attrs)
+{
+	fp_map_saw(m);
+}
+
+static void fp_map_sync(union virtio_map m, dma_addr_t addr, size_t size,
+			enum dma_data_direction dir)
+{
+	fp_map_saw(m);
+}
+
+static void *fp_map_alloc(union virtio_map m, size_t size, dma_addr_t *addr,
+			  gfp_t gfp)
+{
+	fp_map_saw(m);
+	*addr = FP_MAP_ADDR;
+	return NULL;
+}
+
+static void fp_map_free(union virtio_map m, size_t size, void *vaddr,
+			dma_addr_t addr, unsigned long attrs)
+{
+	fp_map_saw(m);
+}
+
+static bool fp_map_need_sync(union virtio_map m, dma_addr_t addr)
+{
+	fp_map_saw(m);
+	return true;
+}
+
+static int fp_map_error(union virtio_map m, dma_addr_t addr)
+{
+	fp_map_saw(m);
+	return 0;
+}
+
+static size_t fp_max_mapping_size(union virtio_map m)
+{
+	fp_map_saw(m);
+	return 4096;
+}
+
+static const struct virtio_map_ops fp_map_ops = {
+	.map_page		= fp_map_page,
+	.unmap_page		= fp_unmap_page,
+	.sync_single_for_cpu	= fp_map_sync,
+	.sync_single_for_device	= fp_map_sync,
+	.alloc			= fp_map_alloc,
+	.free			= fp_map_free,
+	.need_sync		= fp_map_need_sync,
+	.mapping_error		= fp_map_error,
+	.max_mapping_size	= fp_max_mapping_size,
+};
+
 static void fp_limits(struct vdpa_net_ctrl_limits *limits, u16 pairs)
 {
 	memset(limits, 0, sizeof(*limits));
@@ -699,6 +781,7 @@ static struct fake_parent *fp_alloc(struct kunit *test, const struct vnd_cfg *c,
 	}
 
 	fp = vdpa_net_alloc_device(struct fake_parent, vnd, NULL, ops,
+				   quirks & Q_MAP_OPS ? &fp_map_ops : NULL,
 				   c->ngroups, c->nas, NULL, false,
 				   &fp_ctrl_ops, limits, dev_config);
 	if (IS_ERR(fp))
@@ -880,26 +963,33 @@ static void vnd_test_alloc_nomem(struct kunit *test)
 	struct vdpa_net_ctrl_limits limits;
 	struct vdpa_config_ops *ops;
 	struct fake_parent *fp;
-	unsigned int n, failed = 0;
+	unsigned int n, map, failed = 0;
 
 	fp_limits(&limits, 2);
 	ops = kunit_kzalloc(test, sizeof(*ops), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ops);
 	*ops = fp_dma_ops;
-	for (n = 1; n < 64; n++) {
-		current->fail_nth = n;
-		fp = vdpa_net_alloc_device(struct fake_parent, vnd, NULL, ops,
-					   1, 1, NULL, false, &fp_ctrl_ops,
-					   &limits, NULL);
-		current->fail_nth = 0;
-		if (!IS_ERR(fp))
-			break;
-		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(fp), -ENOMEM,
-				    "allocation %u", n);
-		failed++;
+	/* Without map ops, then with them: they allocate their tokens. */
+	for (map = 0; map < 2; map++) {
+		for (n = 1; n < 64; n++) {
+			current->fail_nth = n;
+			fp = vdpa_net_alloc_device(struct fake_parent, vnd,
+						   NULL, ops,
+						   map ? &fp_map_ops : NULL,
+						   1, 1, NULL, false,
+						   &fp_ctrl_ops, &limits, NULL);
+			current->fail_nth = 0;
+			if (!IS_ERR(fp))
+				break;
+			KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(fp), -ENOMEM,
+					    "allocation %u, map ops %u", n, map);
+			failed++;
+		}
+		KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(fp),
+				       "fails with no injection (map ops %u)",
+				       map);
+		put_device(&fp->vnd.vdpa.dev);
 	}
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(fp), "fails with no injection");
-	put_device(&fp->vnd.vdpa.dev);
 	if (!failed)
 		kunit_skip(test, "no allocation failed (failslab/ignore-gfp-wait)");
 	kunit_info(test, "%u allocation failures handled", failed);
@@ -1027,6 +1117,83 @@ static void vnd_test_dma_dev(struct kunit *test)
 			    hw);
 	KUNIT_EXPECT_PTR_EQ(test, vnd_ops(vnd)->get_vq_map(&vnd->vdpa, 8).dma_dev,
 			    &vnd->vdpa.dev);
+}
+
+/*
+ * A parent with map ops (VDUSE): the device's map ops are the frontend's.
+ * A data queue's token goes to the parent's map ops, with the parent's
+ * token; the CVQ's never does: it is mapped with the DMA API on our
+ * device, at physical addresses, which is what the CVQ is read through.
+ */
+static void vnd_test_map_ops(struct kunit *test)
+{
+	static const struct vnd_cfg c = { .pairs = 4, .ngroups = 2, .nas = 2 };
+	struct vdpa_net_ctrl_limits limits;
+	struct virtio_map_ops bad_map;
+	struct vdpa_net_device *vnd;
+	struct vdpa_device *vdev;
+	const struct virtio_map_ops *m;
+	union virtio_map t;
+	struct fake_parent *fp;
+	struct page *page;
+	struct device *hw;
+	dma_addr_t addr;
+	unsigned int calls;
+	void *va;
+
+	/* Every member of the parent's map ops is called: all are needed. */
+	fp_limits(&limits, c.pairs);
+	bad_map = fp_map_ops;
+	bad_map.need_sync = NULL;
+	fp = vdpa_net_alloc_device(struct fake_parent, vnd, NULL, &fp_dma_ops,
+				   &bad_map, 1, 1, NULL, false, &fp_ctrl_ops,
+				   &limits, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(fp), -EINVAL);
+
+	hw = kunit_device_register(test, "vdpa-net-kunit-map");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hw);
+	vnd = vnd_new(test, &c, Q_MAP_OPS);
+	vdev = &vnd->vdpa;
+	m = vdev->map;
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_PTR_NE(test, m, &fp_map_ops);
+	/* The parent's token: what its get_vq_map would say (fp: vmap). */
+	vdev->vmap.dma_dev = hw;
+	memset(&fp_map_seen, 0, sizeof(fp_map_seen));
+
+	/* A data queue: each op reaches the parent with its token. */
+	t = vnd_ops(vnd)->get_vq_map(vdev, 1);
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, m->map_page(t, page, 0, 64, DMA_TO_DEVICE, 0),
+			FP_MAP_ADDR);
+	m->unmap_page(t, FP_MAP_ADDR, 64, DMA_TO_DEVICE, 0);
+	m->sync_single_for_cpu(t, FP_MAP_ADDR, 64, DMA_FROM_DEVICE);
+	m->sync_single_for_device(t, FP_MAP_ADDR, 64, DMA_TO_DEVICE);
+	KUNIT_EXPECT_NULL(test, m->alloc(t, 4096, &addr, GFP_KERNEL));
+	m->free(t, 4096, NULL, FP_MAP_ADDR, 0);
+	KUNIT_EXPECT_TRUE(test, m->need_sync(t, FP_MAP_ADDR));
+	KUNIT_EXPECT_EQ(test, m->mapping_error(t, FP_MAP_ADDR), 0);
+	KUNIT_EXPECT_EQ(test, m->max_mapping_size(t), 4096);
+	KUNIT_EXPECT_EQ(test, fp_map_seen.calls, 9);
+	KUNIT_EXPECT_PTR_EQ(test, fp_map_seen.token.dma_dev, hw);
+
+	/* The CVQ (2N before FEATURES_OK): the parent's ops are not called. */
+	calls = fp_map_seen.calls;
+	t = vnd_ops(vnd)->get_vq_map(vdev, 2 * c.pairs);
+	addr = m->map_page(t, page, 0, 64, DMA_TO_DEVICE, 0);
+	KUNIT_EXPECT_EQ(test, m->mapping_error(t, addr), 0);
+	KUNIT_EXPECT_EQ(test, addr, page_to_phys(page));
+	m->unmap_page(t, addr, 64, DMA_TO_DEVICE, 0);
+	va = m->alloc(t, 4096, &addr, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+	KUNIT_EXPECT_EQ(test, addr, virt_to_phys(va));
+	m->free(t, 4096, va, addr, 0);
+	KUNIT_EXPECT_GE(test, m->max_mapping_size(t), 4096);
+	KUNIT_EXPECT_EQ(test, fp_map_seen.calls, calls);
+	/* So the CVQ is read through the identity map, as without map ops. */
+	KUNIT_EXPECT_TRUE(test, vnd->net->kernel_map);
+	__free_page(page);
 }
 
 /* ---- the ops a device has ---- */
@@ -2506,6 +2673,7 @@ static struct kunit_case vdpa_net_device_cases[] = {
 	KUNIT_CASE(vnd_test_set_mac),
 	KUNIT_CASE_PARAM(vnd_test_layout, parent_cfg_gen_params),
 	KUNIT_CASE(vnd_test_dma_dev),
+	KUNIT_CASE(vnd_test_map_ops),
 	KUNIT_CASE_PARAM(vnd_test_ops, ops_case_gen_params),
 	KUNIT_CASE_PARAM(vnd_test_vq_index, vq_cfg_gen_params),
 	KUNIT_CASE(vnd_test_cvq_bad_num),

@@ -36,6 +36,7 @@ struct vdpa_net_device {
 struct vdpa_device *
 __vdpa_net_alloc_device(struct device *parent,
 			const struct vdpa_config_ops *config,
+			const struct virtio_map_ops *map,
 			unsigned int ngroups, unsigned int nas, size_t size,
 			const char *name, bool use_va,
 			const struct vdpa_net_ctrl_ops *ctrl_ops,
@@ -49,6 +50,8 @@ __vdpa_net_alloc_device(struct device *parent,
  *	must be its first member
  * @parent: the parent device
  * @config: the parent's config ops, for its data virtqueues only
+ * @map: the parent's map ops, or NULL (it uses the DMA API); called for
+ *	its data virtqueues only
  * @ngroups: the parent's virtqueue groups
  * @nas: the parent's address spaces
  * @name: name of the vdpa device
@@ -69,15 +72,16 @@ __vdpa_net_alloc_device(struct device *parent,
  * Return: the parent structure, or an ERR_PTR(): -EOPNOTSUPP for @config
  * without set_map and dma_map, -EINVAL for bad arguments, -ENOMEM.
  */
-#define vdpa_net_alloc_device(dev_struct, member, parent, config, ngroups, \
-			      nas, name, use_va, ctrl_ops, limits,	   \
-			      dev_config)				   \
-	container_of((__vdpa_net_alloc_device((parent), (config), (ngroups), \
-					      (nas), sizeof(dev_struct) +	   \
-					      BUILD_BUG_ON_ZERO(offsetof(	   \
-					      dev_struct, member)), (name),	   \
-					      (use_va), (ctrl_ops), (limits),	   \
-					      (dev_config))),			   \
+#define vdpa_net_alloc_device(dev_struct, member, parent, config, map,	\
+			      ngroups, nas, name, use_va, ctrl_ops,	\
+			      limits, dev_config)			\
+	container_of((__vdpa_net_alloc_device((parent), (config), (map), \
+					      (ngroups), (nas),		\
+					      sizeof(dev_struct) +	\
+					      BUILD_BUG_ON_ZERO(offsetof( \
+					      dev_struct, member)), (name), \
+					      (use_va), (ctrl_ops), (limits), \
+					      (dev_config))),		\
 		     dev_struct, member.vdpa)
 
 int _vdpa_net_register_device(struct vdpa_net_device *vnd);
