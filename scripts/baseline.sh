@@ -6,13 +6,18 @@
 # side: which expectations the pristine kernel fails.
 #
 #   e2e      the real virtio_net driver on virtio_vdpa (Debian 12 tools)
+#   vduse    a VDUSE net device with a control virtqueue (refused at
+#            creation by the pristine kernel)
 #   nested   QEMU 10 with -netdev vhost-vdpa in a Debian 13 userspace, an
-#            L2 guest, live migration and the restore through the CVQ;
-#            only with SUITES="e2e nested" (about 30 minutes a kernel)
+#            L2 guest, live migration and the restore through the CVQ
+#            (about 12 minutes a pass; NESTED_ARGS="nested.svq=off" runs
+#            one pass instead of two)
+#
+# SUITES picks them (default "e2e vduse nested": about 75 minutes).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-SUITES=${SUITES:-e2e}
+SUITES=${SUITES:-e2e vduse nested}
 kbuild=$top/work/build kbase=$top/work/build-base
 ./scripts/deps.sh || exit 1
 ./scripts/tree.sh apply || exit 1
@@ -31,7 +36,7 @@ for suite in $SUITES; do
 	for which in base patched; do
 		b=$kbuild; [ $which = base ] && b=$kbase
 		case $suite in
-		nested) MEM=2048 ./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$top/work/initramfs-nested-$which.cpio" \
+		nested) MEM=2048 APPEND="${NESTED_ARGS:-}" ./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$top/work/initramfs-nested-$which.cpio" \
 				nested "$top/out/baseline/nested-$which" "${NESTED_TIMEOUT:-2400}" ;;
 		*) ./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$top/work/initramfs-$which.cpio" \
 				"$suite" "$top/out/baseline/$suite-$which" "${E2E_TIMEOUT:-900}" ;;
@@ -44,6 +49,12 @@ for suite in $SUITES; do
 	printf '%-40s %-8s %-8s\n' "$suite expectation" pristine patched
 	join -a1 -a2 -e - -o 0,1.2,2.2 <(verdicts $suite-base | sort -k1,1) <(verdicts $suite-patched | sort -k1,1) |
 		while read -r name b p; do printf '%-40s %-8s %-8s\n' "$name" "$b" "$p"; done
+	if [ $suite = vduse ]; then
+		for which in base patched; do
+			echo "$which: $(grep -E '^@@REPORT vduse (daemon|: daemon stopped)' "$top/out/baseline/vduse-$which/results.log" 2>/dev/null |
+				tr -d '\r' | sed 's/^@@REPORT //' | cut -c1-300 | tr '\n' ' ')"
+		done
+	fi
 	if [ $suite = nested ]; then
 		for which in base patched; do
 			echo "$which:"

@@ -169,6 +169,12 @@ guest_suite vhost ""
 step "guest modules suite: load, use, unload"
 guest_suite modules ""
 
+# A userspace device: a VDUSE net device with a control virtqueue, which
+# the kernel holds (guest/tools/vduse_net.c is the daemon).
+step "guest VDUSE suite: a userspace net device, its CVQ in the kernel"
+guest_suite vduse ""
+grep '^@@REPORT vduse: daemon \(stopped\|killed\)' "$log/vduse/results.log" 2>/dev/null | sed 's/^@@REPORT /    /'
+
 # A real VMM: Debian 13's QEMU 10.0 with -netdev vhost-vdpa inside the
 # guest (the trixie root of scripts/trixie-root.sh, built once per recipe
 # into the bench cache), its nested TCG guest's virtio_net driver sending

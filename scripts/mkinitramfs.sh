@@ -32,14 +32,23 @@ for bin in /usr/sbin/ip /usr/sbin/vdpa /usr/sbin/ethtool /sbin/bridge; do
 done
 rm -f "$root/bin/ip"
 
-# Guest C tools, static.
+# Guest C tools, static.  They build against Debian 12's uapi headers,
+# but for the ones the series extends (VDUSE's), taken from the series'
+# tree as they are (they need no export): the same binaries then run on
+# the pristine kernel too, which refuses what it does not know.
 uapi=$top/work/uapi/include
+mkdir -p "$uapi/linux"
+for h in vduse.h; do
+	src=$top/work/linux/include/uapi/linux/$h
+	[ -f "$src" ] && ! cmp -s "$src" "$uapi/linux/$h" && cp "$src" "$uapi/linux/$h"
+done
 for c in "$top"/guest/tools/*.c; do
 	[ -f "$c" ] || continue
 	name=$(basename "$c" .c)
-	if [ ! -x "$tools/$name" ] || [ "$c" -nt "$tools/$name" ]; then
+	if [ ! -x "$tools/$name" ] || [ "$c" -nt "$tools/$name" ] ||
+	   [ "$uapi/linux/vduse.h" -nt "$tools/$name" ]; then
 		echo ">>> building guest tool $name"
-		gcc -O2 -Wall -Wextra -Werror -static ${UAPI_INC:+-I"$UAPI_INC"} -o "$tools/$name" "$c"
+		gcc -O2 -Wall -Wextra -Werror -static -I"$uapi" -o "$tools/$name" "$c"
 	fi
 	cp "$tools/$name" "$root/bin/"
 done

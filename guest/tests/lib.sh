@@ -17,7 +17,7 @@ ethtool() { /sbin/ethtool "$@"; }
 # The vDPA stack is modular (config/kernel.config): every module the
 # suites need, dependencies first.  The pristine kernel has no
 # vdpa_net_ctrl or vdpa_net: what is not built is skipped.
-VDPA_MODS="vhost_iotlb vringh vdpa_net_ctrl vdpa vdpa_net vdpa_sim vdpa_sim_net virtio_vdpa irqbypass vhost vhost_vdpa"
+VDPA_MODS="vhost_iotlb vringh vdpa_net_ctrl vdpa vdpa_net vdpa_sim vdpa_sim_net virtio_vdpa irqbypass vhost vhost_vdpa iova vduse"
 KUNIT_MODS="vdpa_net_ctrl_kunit vdpa_net_kunit"
 
 # The KUnit error-path cases fail allocations on purpose (fail-nth): let

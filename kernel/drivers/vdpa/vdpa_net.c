@@ -1204,8 +1204,11 @@ static struct device *vnd_map_dev(union virtio_map m)
 	return &m.net->vnd->vdev->dev;
 }
 
-#define VND_MAP_PARENT(m, op, ...)					\
-	(m).net->vnd->parent_map->op((m).net->parent, ##__VA_ARGS__)
+/* The parent's map ops, for a data virtqueue's token. */
+static const struct virtio_map_ops *vnd_pmap(union virtio_map m)
+{
+	return m.net->vnd->parent_map;
+}
 
 static dma_addr_t vnd_map_page(union virtio_map m, struct page *page,
 			       unsigned long offset, size_t size,
@@ -1214,7 +1217,8 @@ static dma_addr_t vnd_map_page(union virtio_map m, struct page *page,
 	if (m.net->cvq)
 		return dma_map_page_attrs(vnd_map_dev(m), page, offset, size,
 					  dir, attrs);
-	return VND_MAP_PARENT(m, map_page, page, offset, size, dir, attrs);
+	return vnd_pmap(m)->map_page(m.net->parent, page, offset, size, dir,
+				     attrs);
 }
 
 static void vnd_unmap_page(union virtio_map m, dma_addr_t addr, size_t size,
@@ -1223,7 +1227,7 @@ static void vnd_unmap_page(union virtio_map m, dma_addr_t addr, size_t size,
 	if (m.net->cvq)
 		dma_unmap_page_attrs(vnd_map_dev(m), addr, size, dir, attrs);
 	else
-		VND_MAP_PARENT(m, unmap_page, addr, size, dir, attrs);
+		vnd_pmap(m)->unmap_page(m.net->parent, addr, size, dir, attrs);
 }
 
 static void vnd_sync_single_for_cpu(union virtio_map m, dma_addr_t addr,
@@ -1232,7 +1236,8 @@ static void vnd_sync_single_for_cpu(union virtio_map m, dma_addr_t addr,
 	if (m.net->cvq)
 		dma_sync_single_for_cpu(vnd_map_dev(m), addr, size, dir);
 	else
-		VND_MAP_PARENT(m, sync_single_for_cpu, addr, size, dir);
+		vnd_pmap(m)->sync_single_for_cpu(m.net->parent, addr, size,
+						 dir);
 }
 
 static void vnd_sync_single_for_device(union virtio_map m, dma_addr_t addr,
@@ -1242,7 +1247,8 @@ static void vnd_sync_single_for_device(union virtio_map m, dma_addr_t addr,
 	if (m.net->cvq)
 		dma_sync_single_for_device(vnd_map_dev(m), addr, size, dir);
 	else
-		VND_MAP_PARENT(m, sync_single_for_device, addr, size, dir);
+		vnd_pmap(m)->sync_single_for_device(m.net->parent, addr, size,
+						    dir);
 }
 
 static void *vnd_map_alloc(union virtio_map m, size_t size,
@@ -1250,7 +1256,7 @@ static void *vnd_map_alloc(union virtio_map m, size_t size,
 {
 	if (m.net->cvq)
 		return dma_alloc_coherent(vnd_map_dev(m), size, addr, gfp);
-	return VND_MAP_PARENT(m, alloc, size, addr, gfp);
+	return vnd_pmap(m)->alloc(m.net->parent, size, addr, gfp);
 }
 
 static void vnd_map_free(union virtio_map m, size_t size, void *vaddr,
@@ -1259,28 +1265,28 @@ static void vnd_map_free(union virtio_map m, size_t size, void *vaddr,
 	if (m.net->cvq)
 		dma_free_attrs(vnd_map_dev(m), size, vaddr, addr, attrs);
 	else
-		VND_MAP_PARENT(m, free, size, vaddr, addr, attrs);
+		vnd_pmap(m)->free(m.net->parent, size, vaddr, addr, attrs);
 }
 
 static bool vnd_map_need_sync(union virtio_map m, dma_addr_t addr)
 {
 	if (m.net->cvq)
 		return dma_need_sync(vnd_map_dev(m), addr);
-	return VND_MAP_PARENT(m, need_sync, addr);
+	return vnd_pmap(m)->need_sync(m.net->parent, addr);
 }
 
 static int vnd_map_error(union virtio_map m, dma_addr_t addr)
 {
 	if (m.net->cvq)
 		return dma_mapping_error(vnd_map_dev(m), addr);
-	return VND_MAP_PARENT(m, mapping_error, addr);
+	return vnd_pmap(m)->mapping_error(m.net->parent, addr);
 }
 
 static size_t vnd_max_mapping_size(union virtio_map m)
 {
 	if (m.net->cvq)
 		return dma_max_mapping_size(vnd_map_dev(m));
-	return VND_MAP_PARENT(m, max_mapping_size);
+	return vnd_pmap(m)->max_mapping_size(m.net->parent);
 }
 
 static const struct virtio_map_ops vnd_map_ops = {
@@ -1696,6 +1702,38 @@ u64 vdpa_net_driver_features(struct vdpa_net_device *vnd_dev)
 	return features;
 }
 EXPORT_SYMBOL_GPL(vdpa_net_driver_features);
+
+/**
+ * vdpa_net_get_state - the control state, as the driver last saw it acked
+ * @vnd_dev: the device
+ * @state: where to copy the device-side state, or NULL for the
+ *	features alone
+ *
+ * For a parent that applies the state somewhere else (VDUSE hands it to
+ * its userspace device): a copy of the state as of the last completed
+ * control command, reset, FEATURES_OK or vdpa_net_set_mac(), the copy
+ * vdpa_net_rx_accept() answers from.  The parent's state_changed
+ * callback says when it changed.
+ *
+ * Context: any context; takes a spinlock.
+ * Return: the negotiated features of that copy, control features
+ * included; 0 before FEATURES_OK.
+ */
+u64 vdpa_net_get_state(struct vdpa_net_device *vnd_dev,
+		       struct vdpa_net_ctrl_state *state)
+{
+	struct vdpa_net *vnd = vnd_dev->net;
+	unsigned long flags;
+	u64 features;
+
+	spin_lock_irqsave(&vnd->filter_lock, flags);
+	if (state)
+		*state = vnd->filter.state;
+	features = vnd->filter.features;
+	spin_unlock_irqrestore(&vnd->filter_lock, flags);
+	return features;
+}
+EXPORT_SYMBOL_GPL(vdpa_net_get_state);
 
 /**
  * vdpa_net_rx_accept - whether the device's receive filter takes a frame

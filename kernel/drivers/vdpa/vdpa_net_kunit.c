@@ -2247,6 +2247,7 @@ static void vnd_test_cvq_e2e(struct kunit *test)
 	struct vdpa_vq_state st = {};
 	unsigned int slot, maps;
 	struct vdpa_net_ctrl_rx_hash h;
+	struct vdpa_net_ctrl_state *state;
 	struct vdpa_net_ctrl_coal coal;
 	u8 frame[ETH_ZLEN] = {};
 	u16 cvq, done = 0;
@@ -2326,12 +2327,22 @@ static void vnd_test_cvq_e2e(struct kunit *test)
 	vdpa_net_vq_coal(&fp->vnd, VDPA_NET_CTRL_COAL_MAX_VQS, &coal);
 	KUNIT_EXPECT_EQ(test, coal.max_usecs + coal.max_packets, 0);
 
+	/* A parent that hands the state on reads the same copy. */
+	state = kunit_kzalloc(test, sizeof(*state), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, state);
+	KUNIT_EXPECT_EQ(test, vdpa_net_get_state(&fp->vnd, state),
+			ops->get_driver_features(vdev));
+	KUNIT_EXPECT_MEMEQ(test, state->mac, &cmd_mac2[2], ETH_ALEN);
+	KUNIT_EXPECT_EQ(test, state->vq_pairs, mq ? 2 : 1);
+
 	/* After a reset the CVQ is gone until it is set up again. */
 	KUNIT_EXPECT_EQ(test, ops->reset(vdev), 0);
 	KUNIT_EXPECT_FALSE(test, ops->get_vq_ready(vdev, cvq));
 	/* ... and the data path sees the defaults again. */
 	vdpa_net_rx_steer(&fp->vnd, frame, sizeof(frame), &h);
 	KUNIT_EXPECT_EQ(test, h.vq_pairs, 1);
+	KUNIT_EXPECT_EQ(test, vdpa_net_get_state(&fp->vnd, state), 0);
+	KUNIT_EXPECT_EQ(test, state->vq_pairs, 1);
 }
 
 /*

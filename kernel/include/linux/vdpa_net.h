@@ -90,6 +90,8 @@ u64 vdpa_net_device_features(u64 parent_features,
 			     const struct vdpa_net_ctrl_limits *limits);
 int vdpa_net_set_mac(struct vdpa_net_device *vnd, const u8 *mac);
 u64 vdpa_net_driver_features(struct vdpa_net_device *vnd);
+u64 vdpa_net_get_state(struct vdpa_net_device *vnd,
+		       struct vdpa_net_ctrl_state *state);
 bool vdpa_net_rx_accept(struct vdpa_net_device *vnd, const void *frame,
 			size_t len);
 void vdpa_net_rx_steer(struct vdpa_net_device *vnd, const void *frame,
