@@ -2,16 +2,17 @@
 # Emulated control virtqueue for vdpa-net: bench for the patch series.
 # See README.md.
 
-.PHONY: run check shell baseline series tree kernel bench nested clean help
+.PHONY: run check shell baseline series tree kernel bench nested vduse clean help
 
 help:
 	@echo "make run       build, boot, drive vdpasim_net with ip/ethtool, print a report"
 	@echo "make check     host tests, fuzzer, kernel build, KUnit, e2e, checkpatch"
-	@echo "make baseline  the e2e suite on pristine 7.3.4 and on the series, side by side"
+	@echo "make baseline  the e2e, VDUSE and nested suites on pristine 7.3.4 and on the series, side by side"
 	@echo "make shell     boot the test guest with an interactive shell"
 	@echo "make series    export the series to out/series (git format-patch)"
 	@echo "make bench     benchmarks into out/bench/results.txt"
 	@echo "make nested    QEMU 10 + vhost-vdpa in a Debian 13 guest userspace: an L2 drives the CVQ, live migration restores it"
+	@echo "make vduse     a VDUSE net device (guest/tools/vduse_net.c) with its CVQ held in the kernel, driven by virtio_net"
 
 run:
 	@./scripts/run.sh patched
@@ -48,6 +49,15 @@ nested:
 	   work/initramfs-nested.cpio nested out/nested 3000 && \
 	 sed -n 's/^@@TEST //p; s/^@@REPORT \(.*restore.*\)/\1/p' out/nested/results.log && \
 	 ! grep -q '^@@TEST FAIL' out/nested/results.log
+
+vduse:
+	@./scripts/deps.sh && ./scripts/tree.sh apply && \
+	 ./scripts/build-kernel.sh work/linux work/build && \
+	 MODROOT=work/build/modroot ./scripts/mkinitramfs.sh work/initramfs.cpio && \
+	 APPEND="$(VDUSE_ARGS)" ./scripts/qemu-run.sh work/build/arch/x86/boot/bzImage \
+	   work/initramfs.cpio vduse out/vduse 600 && \
+	 sed -n 's/^@@TEST //p; s/^@@REPORT \(vduse: daemon.*\)/\1/p' out/vduse/results.log && \
+	 ! grep -q '^@@TEST FAIL' out/vduse/results.log
 
 clean:
 	rm -rf out work/build work/build-* work/host work/initramfs*.cpio

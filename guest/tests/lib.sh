@@ -46,6 +46,20 @@ load_vdpa_modules() {
 	return $rc
 }
 
+# tool_results PREFIX TOOL: a tool's "PASS name" / "FAIL name: detail" /
+# "SKIP name: reason" / "INFO text" lines (stdin) as results.
+tool_results() {
+	while IFS= read -r line; do
+		case "$line" in
+		"PASS "*) n=${line#PASS }; pass "$1/$n" ;;
+		"FAIL "*) n=${line#FAIL }; fail "$1/${n%%: *}" "${n#*: }" ;;
+		"SKIP "*) n=${line#SKIP }; skip "$1/${n%%: *}" "${n#*: }" ;;
+		"INFO "*) report "$2: ${line#INFO }" ;;
+		*) [ -n "$line" ] && say "$2: $line" ;;
+		esac
+	done
+}
+
 DEV=vdpa0
 NETDEV=
 DBG=

@@ -218,6 +218,33 @@ else
 	pass vduse/kernel-log-clean
 fi
 
+# vhost_vdpa on a VDUSE device: the project's client drives the kernel's
+# CVQ from userspace, in an address space of its own, as QEMU's shadowed
+# CVQ does (guest/tools/vhost_cvq.c; one queue pair, CVQ at index 2).
+rm -f $SF; : >$LOG
+start_daemon -q 1
+wait_sf 5 [ -f $SF ]
+echo 0 >/sys/bus/vdpa/drivers_autoprobe
+VDEV=
+if vdpa dev add mgmtdev vduse name $DEV &&
+   echo vhost_vdpa >/sys/bus/vdpa/devices/$DEV/driver_override &&
+   echo $DEV >/sys/bus/vdpa/drivers_probe; then
+	v=$(ls -d /sys/bus/vdpa/devices/$DEV/vhost-vdpa-* 2>/dev/null | head -n 1)
+	[ -n "$v" ] && [ -c "/dev/${v##*/}" ] && VDEV=/dev/${v##*/}
+fi
+if [ -n "$VDEV" ]; then
+	pass vduse-vhost/probe
+	timeout 240 vhost_cvq "$VDEV" >/tmp/vduse_vhost.out 2>/tmp/vduse_vhost.err
+	rc=$?
+	tool_results vduse-vhost vhost_cvq </tmp/vduse_vhost.out
+	[ $rc = 0 ] && pass vduse-vhost/exit-status || fail vduse-vhost/exit-status "vhost_cvq exit status $rc"
+	[ -s /tmp/vduse_vhost.err ] && report "vduse vhost_cvq stderr: $(head -c 600 /tmp/vduse_vhost.err | tr '\n' ' ')"
+else
+	fail vduse-vhost/probe "no /dev/vhost-vdpa-* for the VDUSE device"
+fi
+echo 1 >/sys/bus/vdpa/drivers_autoprobe
+stop_all
+
 # A hostile daemon: state read into bad addresses, a bad eventfd; then
 # one that never answers the kernel's messages (VDUSE's own timeout,
 # shortened, marks it broken; the control commands never get there).

@@ -8,20 +8,6 @@
 
 VDEV=
 
-# tool_results PREFIX TOOL <OUTPUT: the tool's PASS/FAIL/SKIP lines become
-# PREFIX/* results, its INFO lines reports.
-tool_results() {
-	while IFS= read -r line; do
-		case "$line" in
-		"PASS "*) n=${line#PASS }; pass "$1/$n" ;;
-		"FAIL "*) n=${line#FAIL }; fail "$1/${n%%: *}" "${n#*: }" ;;
-		"SKIP "*) n=${line#SKIP }; skip "$1/${n%%: *}" "${n#*: }" ;;
-		"INFO "*) report "$2: ${line#INFO }" ;;
-		*) [ -n "$line" ] && say "$2: $line" ;;
-		esac
-	done
-}
-
 say "== vhost: vdpasim_net on vhost_vdpa, CVQ driven from userspace =="
 if setup_vhost_vdpa; then pass vhost/probe; else fail vhost/probe "no /dev/vhost-vdpa-* for $DEV"; exit 0; fi
 DBG=$(dbg_file)

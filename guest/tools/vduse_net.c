@@ -463,14 +463,17 @@ static int create(void)
 	c->features = (1ULL << VIRTIO_F_VERSION_1) |
 		      (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
 		      (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) |
-		      (1ULL << VIRTIO_NET_F_MTU);
+		      (1ULL << VIRTIO_NET_F_MTU) |
+		      /* It never sends a partial checksum, but may be told. */
+		      (1ULL << VIRTIO_NET_F_GUEST_CSUM);
 	if (ctrl) {
 		c->features |= (1ULL << VIRTIO_NET_F_CTRL_VQ) |
 			       (1ULL << VIRTIO_NET_F_CTRL_RX) |
 			       (1ULL << VIRTIO_NET_F_CTRL_RX_EXTRA) |
 			       (1ULL << VIRTIO_NET_F_CTRL_VLAN) |
 			       (1ULL << VIRTIO_NET_F_CTRL_MAC_ADDR) |
-			       (1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE);
+			       (1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE) |
+			       (1ULL << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS);
 		if (pairs > 1)
 			c->features |= 1ULL << VIRTIO_NET_F_MQ;
 	}
