@@ -596,6 +596,22 @@ static u16 vnd_get_vq_size(struct vdpa_device *vdev, u16 idx)
  * group of the CVQ it computed from the guest's features (2 without MQ)
  * before it sets them, to attach that group to its own address space.
  */
+/*
+ * A parent's group is below its ngroups: the next one is the CVQ's, which
+ * must hold the CVQ alone (a VMM shadows the CVQ only if no other queue
+ * shares its group).  A parent that says otherwise has a bug: say so once
+ * and keep the CVQ's group to the CVQ.
+ */
+static u32 vnd_parent_group(struct vdpa_net *vnd, u16 idx, u32 group)
+{
+	if (group < vnd->ngroups)
+		return group;
+	dev_warn_once(&vnd->vdev->dev,
+		      "parent put vq %u in group %u of %u: taken as group 0\n",
+		      idx, group, vnd->ngroups);
+	return 0;
+}
+
 static u32 vnd_get_vq_group(struct vdpa_device *vdev, u16 idx)
 {
 	struct vdpa_net *vnd = to_vnd(vdev);
@@ -604,7 +620,8 @@ static u32 vnd_get_vq_group(struct vdpa_device *vdev, u16 idx)
 		return vnd_cvq_group(vnd);
 	if (!vnd_data_idx(vnd, idx) || !vnd->parent_ops->get_vq_group)
 		return 0;
-	return vnd->parent_ops->get_vq_group(vnd->vdev, idx);
+	return vnd_parent_group(vnd, idx,
+				vnd->parent_ops->get_vq_group(vnd->vdev, idx));
 }
 
 static u32 vnd_get_vq_desc_group(struct vdpa_device *vdev, u16 idx)
@@ -615,7 +632,9 @@ static u32 vnd_get_vq_desc_group(struct vdpa_device *vdev, u16 idx)
 		return vnd_cvq_group(vnd);
 	if (!vnd_data_idx(vnd, idx))
 		return 0;
-	return vnd->parent_ops->get_vq_desc_group(vnd->vdev, idx);
+	return vnd_parent_group(vnd, idx,
+				vnd->parent_ops->get_vq_desc_group(vnd->vdev,
+								   idx));
 }
 
 static int vnd_set_vq_affinity(struct vdpa_device *vdev, u16 idx,

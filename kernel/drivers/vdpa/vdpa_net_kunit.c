@@ -106,6 +106,7 @@ static const enum fp_op fp_vq_ops[] = {
 struct fake_parent {
 	struct vdpa_net_device vnd;	/* first: vdpa_net_alloc_device() */
 	unsigned int ngroups;		/* its own, without the CVQ's */
+	unsigned int group_bias;	/* added to its get_vq_group answers */
 	unsigned int nas;
 	u16 pairs;
 	u64 features;
@@ -231,7 +232,7 @@ static int fp_get_vq_state(struct vdpa_device *vdev, u16 idx,
 static u32 fp_get_vq_group(struct vdpa_device *vdev, u16 idx)
 {
 	fp_vq(to_fp(vdev), FP_GET_VQ_GROUP, idx);
-	return idx % to_fp(vdev)->ngroups;
+	return idx % to_fp(vdev)->ngroups + to_fp(vdev)->group_bias;
 }
 
 static struct vdpa_notification_area
@@ -1573,6 +1574,30 @@ static void vnd_test_group_asid_no_parent_op(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnd->net->cvq.asid, 2);
 }
 
+/*
+ * A parent whose get_vq_group answers a group it does not have (the
+ * number of the CVQ's group, say): the CVQ's group keeps the CVQ alone,
+ * which is what a VMM's isolation probe asks, and the parent's queue is
+ * taken as group 0.
+ */
+static void vnd_test_bad_parent_group(struct kunit *test)
+{
+	static const struct vnd_cfg c = { .pairs = 2, .ngroups = 1, .nas = 1 };
+	struct vdpa_net_device *vnd = vnd_new(test, &c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	u16 idx;
+
+	vnd_fp(vnd)->group_bias = c.ngroups;
+	for (idx = 0; idx < 2 * c.pairs; idx++) {
+		if (idx == 2)	/* before FEATURES_OK: kept aside, see routing */
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, ops->get_vq_group(&vnd->vdpa, idx), 0,
+				    "vq %u", idx);
+	}
+	KUNIT_EXPECT_EQ(test, ops->get_vq_group(&vnd->vdpa, 2 * c.pairs),
+			c.ngroups);
+}
+
 /* ---- maps: routed per address space, mirrored ---- */
 
 static const struct map_range map_a[] = {
@@ -2690,6 +2715,7 @@ static struct kunit_case vdpa_net_device_cases[] = {
 	KUNIT_CASE(vnd_test_cvq_bad_num),
 	KUNIT_CASE_PARAM(vnd_test_group_asid, parent_cfg_gen_params),
 	KUNIT_CASE(vnd_test_group_asid_no_parent_op),
+	KUNIT_CASE(vnd_test_bad_parent_group),
 	KUNIT_CASE_PARAM(vnd_test_maps, parent_cfg_gen_params),
 	KUNIT_CASE_PARAM(vnd_test_map_errors, map_err_cfg_gen_params),
 	KUNIT_CASE_PARAM(vnd_test_maps_reset, parent_cfg_gen_params),
