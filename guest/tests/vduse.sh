@@ -259,6 +259,32 @@ else
 	fail vduse/hostile-bad-reads-refused "$(grep badread $LOG | tr '\n' '|')"
 fi
 stop_all
+# A daemon that fails DRIVER_OK: virtio_net does not read the status back
+# and sends its commands with rtnl held.  The kernel answers them anyway
+# (before the fix the guest hung here for good).
+rm -f $SF; : >$LOG
+start_daemon -q 2 -H nodriverok
+wait_sf 5 [ -f $SF ]
+out=$(vdpa dev add mgmtdev vduse name $DEV 2>&1); rc=$?
+NETDEV=
+for i in 1 2 3 4 5; do
+	NETDEV=$(ls /sys/bus/vdpa/devices/$DEV/virtio*/net/ 2>/dev/null | head -n 1)
+	[ -n "$NETDEV" ] && break
+	sleep 1
+done
+WORST=0
+r1=x r2=x r3=x
+if [ -n "$NETDEV" ]; then
+	timed nodriverok-up ip link set $NETDEV up; r1=$TRC
+	timed nodriverok-pairs ethtool -L $NETDEV combined 1; r2=$TRC
+	timed nodriverok-mac ip link set $NETDEV address 02:11:22:33:44:88; r3=$TRC
+fi
+if [ "$rc$r1$r2$r3" = 0000 ]; then pass vduse/hostile-nodriverok-commands-answered; else
+	fail vduse/hostile-nodriverok-commands-answered "add rc=$rc ($out), netdev '${NETDEV:-none}', rc $r1 $r2 $r3"; fi
+report "vduse hostile nodriverok: worst command $WORST ms"
+stop_all
+
+rm -f $SF; : >$LOG
 start_daemon -q 2 -H noreply
 sleep 1
 echo 2 >/sys/class/vduse/$DEV/msg_timeout 2>/dev/null

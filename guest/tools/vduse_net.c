@@ -13,7 +13,8 @@
  *     -c           no control virtqueue (no CTRL_VQ, no MQ)
  *     -H MODE      hostile: "noreply" never answers the kernel's
  *                  messages; "badread" reads the state into bad addresses
- *                  first (the errors are printed)
+ *                  first (the errors are printed); "nodriverok" fails
+ *                  the driver's DRIVER_OK
  *     -B MODE      declare bad limits, then exit: "vqnum" (no slot for the
  *                  control virtqueue), "rsskey" (RSS with a 200-byte key)
  *
@@ -418,6 +419,11 @@ static void handle_msg(void)
 				vqs[req.vq_state.index].last_avail;
 		break;
 	case VDUSE_SET_STATUS:
+		if (!strcmp(hostile, "nodriverok") &&
+		    (req.s.status & VIRTIO_CONFIG_S_DRIVER_OK)) {
+			resp.result = VDUSE_REQ_RESULT_FAILED;
+			break;
+		}
 		if ((req.s.status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 		    !(status & VIRTIO_CONFIG_S_DRIVER_OK))
 			device_start();

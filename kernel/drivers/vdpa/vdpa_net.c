@@ -24,6 +24,9 @@
 
 #include "vdpa_net_internal.h"
 
+/* The largest control virtqueue: the largest split ring. */
+#define VND_CVQ_NUM_MAX		32768
+
 /* Control commands handled per run of the worker before it requeues. */
 #define VDPA_NET_CVQ_BUDGET	64
 
@@ -169,13 +172,26 @@ static void vnd_cvq_setup(struct vdpa_net *vnd)
 	cvq->vring.last_used_idx = cfg->avail_index;
 }
 
+/*
+ * DRIVER_OK as the driver set it, not as the parent took it: virtio_net
+ * does not read the status back, and then sends commands and waits for
+ * them with rtnl held.  A parent that failed DRIVER_OK (a VDUSE daemon
+ * that refused it) must not leave them unanswered.
+ */
 static bool vnd_cvq_runnable(struct vdpa_net *vnd)
 {
-	u8 status = vnd->parent_ops->get_status(vnd->vdev);
-
-	return vnd->cvq.live &&
-	       (status & VIRTIO_CONFIG_S_DRIVER_OK) && !vnd->suspended &&
+	return vnd->cvq.live && vnd->driver_ok && !vnd->suspended &&
 	       !(vnd->status & VIRTIO_CONFIG_S_NEEDS_RESET);
+}
+
+/* The CVQ cannot go on: NEEDS_RESET, with the config notification. */
+static void vnd_needs_reset(struct vdpa_net *vnd)
+{
+	lockdep_assert_held(&vnd->lock);
+	vnd->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+	/* The spec wants a config change notification with it. */
+	if (vnd->config_cb.callback)
+		vnd->config_cb.callback(vnd->config_cb.private);
 }
 
 static void vnd_cvq_notify(struct vdpa_net *vnd)
@@ -238,10 +254,7 @@ static void vnd_work(struct work_struct *work)
 		dev_warn_ratelimited(&vnd->vdev->dev,
 				     "control virtqueue broken (%d): device needs reset\n",
 				     done);
-		vnd->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
-		/* The spec wants a config change notification with it. */
-		if (vnd->config_cb.callback)
-			vnd->config_cb.callback(vnd->config_cb.private);
+		vnd_needs_reset(vnd);
 		goto out;
 	}
 	if (done)
@@ -295,6 +308,7 @@ static void vnd_reset(struct vdpa_net *vnd, u32 flags)
 	vnd->cvq.asid = 0;
 	vnd->features = 0;
 	vnd->status = 0;
+	vnd->driver_ok = false;
 	vnd->suspended = false;
 	vnd_reset_state(vnd);
 	spin_lock(&vnd->iotlb_lock);
@@ -422,14 +436,21 @@ static void vnd_set_vq_cb(struct vdpa_device *vdev, u16 idx,
 }
 
 /* A size the ring and the parent can have; called with vnd->lock held. */
+/*
+ * The CVQ's size is checked against the maximum the parent had when it
+ * was registered: a parent's maximum may change later (a VDUSE daemon
+ * sets it), and the driver sized the queue from get_vq_size().  A bad
+ * size is a broken driver: NEEDS_RESET, not a queue silently left off.
+ */
 static bool vnd_cvq_num_ok(struct vdpa_net *vnd)
 {
 	u32 num = vnd->cvq.cfg.num;
 
-	if (is_power_of_2(num) &&
-	    num <= vnd->parent_ops->get_vq_num_max(vnd->vdev))
+	if (is_power_of_2(num) && num <= vnd->cvq_num_max)
 		return true;
-	dev_warn(&vnd->vdev->dev, "bad control virtqueue size %u\n", num);
+	dev_warn(&vnd->vdev->dev, "bad control virtqueue size %u (max %u)\n",
+		 num, vnd->cvq_num_max);
+	vnd_needs_reset(vnd);
 	return false;
 }
 
@@ -583,7 +604,7 @@ static u16 vnd_get_vq_size(struct vdpa_device *vdev, u16 idx)
 	struct vdpa_net *vnd = to_vnd(vdev);
 
 	if (vnd_is_cvq(vnd, idx))
-		return vnd_get_vq_num_max(vdev);
+		return vnd->cvq_num_max;
 	if (!vnd_data_idx(vnd, idx))
 		return 0;
 	if (vnd->parent_ops->get_vq_size)
@@ -823,6 +844,10 @@ static void vnd_route(struct vdpa_net *vnd)
 			vnd->parent_ops->set_vq_ready(vnd->vdev, 2, false);
 		if (vnd->low.cb.callback)
 			vnd->parent_ops->set_vq_cb(vnd->vdev, 2, &none);
+		/* Nor its ring addresses, which are the CVQ's now. */
+		if (vnd->low.desc_addr || vnd->low.driver_addr ||
+		    vnd->low.device_addr)
+			vnd->parent_ops->set_vq_address(vnd->vdev, 2, 0, 0, 0);
 	}
 	memset(&vnd->low, 0, sizeof(vnd->low));
 	if (vnd->cvq.cfg.ready && !vnd_cvq_num_ok(vnd))
@@ -843,6 +868,9 @@ static void vnd_set_status(struct vdpa_device *vdev, u8 status)
 		vnd_route(vnd);
 		mutex_unlock(&vnd->lock);
 	}
+	mutex_lock(&vnd->lock);
+	vnd->driver_ok = status & VIRTIO_CONFIG_S_DRIVER_OK;
+	mutex_unlock(&vnd->lock);
 	/* Kicks may have come before DRIVER_OK. */
 	if (status & VIRTIO_CONFIG_S_DRIVER_OK)
 		vnd_kick(vnd);
@@ -1206,21 +1234,27 @@ static union virtio_map vnd_get_vq_map(struct vdpa_device *vdev, u16 idx)
 		map = vnd->parent_ops->get_vq_map(vnd->vdev, idx);
 	else
 		map = vdev->vmap;
-	if (vnd->parent_map && vnd_data_idx(vnd, idx)) {
-		vnd->maps[idx].parent = map;
-		map = (union virtio_map){ .net = &vnd->maps[idx] };
-	}
-	return map;
+	if (!vnd->parent_map)
+		return map;
+	/* Every token the frontend's map ops get is one of its own. */
+	if (!vnd_data_idx(vnd, idx))
+		return (union virtio_map){ .net = NULL };
+	vnd->maps[idx].parent = map;
+	return (union virtio_map){ .net = &vnd->maps[idx] };
 }
 
 /*
- * The map ops of a parent with map ops: the control virtqueue's token
- * goes to the DMA API on the vdpa device (as without map ops), a data
- * virtqueue's to the parent's map ops with the parent's token.
+ * The map ops of a parent with map ops.  A data virtqueue's token goes to
+ * the parent's map ops with the parent's token.  The CVQ's memory is the
+ * kernel's own and so is its reader, the frontend's worker: it is mapped
+ * at its physical address, which the CVQ is read through (vnd->pt_iotlb),
+ * with nothing to bounce or to sync, whatever the platform's DMA
+ * coherence or memory encryption.  A token of no queue (none is handed
+ * out) maps nothing.
  */
-static struct device *vnd_map_dev(union virtio_map m)
+static bool vnd_map_cvq(union virtio_map m)
 {
-	return &m.net->vnd->vdev->dev;
+	return !m.net || m.net->cvq;
 }
 
 /* The parent's map ops, for a data virtqueue's token. */
@@ -1233,9 +1267,10 @@ static dma_addr_t vnd_map_page(union virtio_map m, struct page *page,
 			       unsigned long offset, size_t size,
 			       enum dma_data_direction dir, unsigned long attrs)
 {
+	if (!m.net)
+		return DMA_MAPPING_ERROR;
 	if (m.net->cvq)
-		return dma_map_page_attrs(vnd_map_dev(m), page, offset, size,
-					  dir, attrs);
+		return page_to_phys(page) + offset;
 	return vnd_pmap(m)->map_page(m.net->parent, page, offset, size, dir,
 				     attrs);
 }
@@ -1243,18 +1278,14 @@ static dma_addr_t vnd_map_page(union virtio_map m, struct page *page,
 static void vnd_unmap_page(union virtio_map m, dma_addr_t addr, size_t size,
 			   enum dma_data_direction dir, unsigned long attrs)
 {
-	if (m.net->cvq)
-		dma_unmap_page_attrs(vnd_map_dev(m), addr, size, dir, attrs);
-	else
+	if (!vnd_map_cvq(m))
 		vnd_pmap(m)->unmap_page(m.net->parent, addr, size, dir, attrs);
 }
 
 static void vnd_sync_single_for_cpu(union virtio_map m, dma_addr_t addr,
 				    size_t size, enum dma_data_direction dir)
 {
-	if (m.net->cvq)
-		dma_sync_single_for_cpu(vnd_map_dev(m), addr, size, dir);
-	else
+	if (!vnd_map_cvq(m))
 		vnd_pmap(m)->sync_single_for_cpu(m.net->parent, addr, size,
 						 dir);
 }
@@ -1263,9 +1294,7 @@ static void vnd_sync_single_for_device(union virtio_map m, dma_addr_t addr,
 				       size_t size,
 				       enum dma_data_direction dir)
 {
-	if (m.net->cvq)
-		dma_sync_single_for_device(vnd_map_dev(m), addr, size, dir);
-	else
+	if (!vnd_map_cvq(m))
 		vnd_pmap(m)->sync_single_for_device(m.net->parent, addr, size,
 						    dir);
 }
@@ -1273,38 +1302,50 @@ static void vnd_sync_single_for_device(union virtio_map m, dma_addr_t addr,
 static void *vnd_map_alloc(union virtio_map m, size_t size,
 			   dma_addr_t *addr, gfp_t gfp)
 {
-	if (m.net->cvq)
-		return dma_alloc_coherent(vnd_map_dev(m), size, addr, gfp);
-	return vnd_pmap(m)->alloc(m.net->parent, size, addr, gfp);
+	void *va;
+
+	*addr = DMA_MAPPING_ERROR;
+	if (!m.net)
+		return NULL;
+	if (!m.net->cvq)
+		return vnd_pmap(m)->alloc(m.net->parent, size, addr, gfp);
+	va = alloc_pages_exact(size, gfp | __GFP_ZERO);
+	if (va)
+		*addr = virt_to_phys(va);
+	return va;
 }
 
 static void vnd_map_free(union virtio_map m, size_t size, void *vaddr,
 			 dma_addr_t addr, unsigned long attrs)
 {
+	if (!m.net)
+		return;
 	if (m.net->cvq)
-		dma_free_attrs(vnd_map_dev(m), size, vaddr, addr, attrs);
+		free_pages_exact(vaddr, size);
 	else
 		vnd_pmap(m)->free(m.net->parent, size, vaddr, addr, attrs);
 }
 
 static bool vnd_map_need_sync(union virtio_map m, dma_addr_t addr)
 {
-	if (m.net->cvq)
-		return dma_need_sync(vnd_map_dev(m), addr);
+	if (vnd_map_cvq(m))
+		return false;
 	return vnd_pmap(m)->need_sync(m.net->parent, addr);
 }
 
 static int vnd_map_error(union virtio_map m, dma_addr_t addr)
 {
-	if (m.net->cvq)
-		return dma_mapping_error(vnd_map_dev(m), addr);
+	if (vnd_map_cvq(m))
+		return addr == DMA_MAPPING_ERROR ? -ENOMEM : 0;
 	return vnd_pmap(m)->mapping_error(m.net->parent, addr);
 }
 
 static size_t vnd_max_mapping_size(union virtio_map m)
 {
+	if (!m.net)
+		return 0;
 	if (m.net->cvq)
-		return dma_max_mapping_size(vnd_map_dev(m));
+		return SIZE_MAX;
 	return vnd_pmap(m)->max_mapping_size(m.net->parent);
 }
 
@@ -1628,6 +1669,9 @@ VISIBLE_IF_KUNIT int vdpa_net_device_ready(struct vdpa_net_device *vnd_dev)
 	      (p->get_backend_features(vdev) &
 	       BIT_ULL(VHOST_BACKEND_F_IOTLB_PERSIST))))
 		vnd->ops.reset_map = NULL;
+	vnd->cvq_num_max = min_t(u32, p->get_vq_num_max(vdev), VND_CVQ_NUM_MAX);
+	if (!vnd->cvq_num_max)
+		return -EINVAL;
 	vnd->cvq_may_move = vnd_max_pairs(vnd) > 1 &&
 			    (vnd_get_device_features(vdev) &
 			     (BIT_ULL(VIRTIO_NET_F_MQ) | BIT_ULL(VIRTIO_NET_F_RSS)));

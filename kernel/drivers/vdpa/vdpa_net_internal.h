@@ -104,6 +104,8 @@ struct vdpa_net_map {
  * @mm: the address space bound with bind_mm() (use_va parents)
  * @features: the negotiated features, control features included
  * @status: the device status bits the frontend adds (NEEDS_RESET)
+ * @driver_ok: the driver set DRIVER_OK (whether the parent took it or not)
+ * @cvq_num_max: the largest CVQ size, the parent's maximum at registration
  * @suspended: the device is suspended
  */
 struct vdpa_net {
@@ -134,6 +136,8 @@ struct vdpa_net {
 	struct mm_struct *mm;
 	u64 features;
 	u8 status;
+	bool driver_ok;
+	u32 cvq_num_max;
 	bool suspended;
 };
 

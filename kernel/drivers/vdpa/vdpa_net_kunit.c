@@ -107,6 +107,7 @@ struct fake_parent {
 	struct vdpa_net_device vnd;	/* first: vdpa_net_alloc_device() */
 	unsigned int ngroups;		/* its own, without the CVQ's */
 	unsigned int group_bias;	/* added to its get_vq_group answers */
+	bool refuse_driver_ok;		/* set_status drops DRIVER_OK */
 	unsigned int nas;
 	u16 pairs;
 	u64 features;
@@ -311,6 +312,9 @@ static void fp_set_status(struct vdpa_device *vdev, u8 status)
 	struct fake_parent *fp = to_fp(vdev);
 
 	fp->calls[FP_SET_STATUS]++;
+	/* A parent that fails DRIVER_OK (a VDUSE daemon refusing it). */
+	if (fp->refuse_driver_ok)
+		status &= ~VIRTIO_CONFIG_S_DRIVER_OK;
 	WRITE_ONCE(fp->status, status);
 }
 
@@ -1191,6 +1195,14 @@ static void vnd_test_map_ops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, addr, virt_to_phys(va));
 	m->free(t, 4096, va, addr, 0);
 	KUNIT_EXPECT_GE(test, m->max_mapping_size(t), 4096);
+	/* The worker is the CPU: nothing to sync. */
+	KUNIT_EXPECT_FALSE(test, m->need_sync(t, addr));
+	KUNIT_EXPECT_EQ(test, fp_map_seen.calls, calls);
+	/* An index of no queue gets a token that maps nothing. */
+	t = vnd_ops(vnd)->get_vq_map(vdev, 2 * c.pairs + 1);
+	KUNIT_EXPECT_EQ(test, m->map_page(t, page, 0, 64, DMA_TO_DEVICE, 0),
+			DMA_MAPPING_ERROR);
+	KUNIT_EXPECT_NE(test, m->mapping_error(t, DMA_MAPPING_ERROR), 0);
 	KUNIT_EXPECT_EQ(test, fp_map_seen.calls, calls);
 	/* So the CVQ is read through the identity map, as without map ops. */
 	KUNIT_EXPECT_TRUE(test, vnd->net->kernel_map);
@@ -2371,6 +2383,35 @@ static void vnd_test_cvq_e2e(struct kunit *test)
 }
 
 /*
+ * The parent does not take DRIVER_OK (a VDUSE daemon that fails it): the
+ * driver does not read the status back, sends commands and waits for
+ * them with rtnl held.  The CVQ answers them all the same.
+ */
+static void vnd_test_cvq_parent_refuses_driver_ok(struct kunit *test)
+{
+	const struct vnd_cfg *c = &e2e_cfgs[0];
+	struct drv_ring *r = drv_ring_new(test);
+	struct vdpa_net_device *vnd = vnd_new(test, c, 0);
+	const struct vdpa_config_ops *ops = vnd_ops(vnd);
+	struct vdpa_device *vdev = &vnd->vdpa;
+	unsigned int slot;
+	u16 cvq;
+
+	vnd_fp(vnd)->refuse_driver_ok = true;
+	cvq = cvq_start(test, vnd, c, r);
+	ops->set_status(vdev, S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+	KUNIT_EXPECT_FALSE(test, ops->get_status(vdev) &
+			   VIRTIO_CONFIG_S_DRIVER_OK);
+	slot = drv_post(r, cmd_mac1, sizeof(cmd_mac1));
+	ops->kick_vq(vdev, cvq);
+	KUNIT_ASSERT_TRUE(test, drv_wait_used(r, 1));
+	KUNIT_EXPECT_EQ(test, drv_ack(r, slot), VIRTIO_NET_OK);
+	/* Until the next reset, which stops it again. */
+	KUNIT_EXPECT_EQ(test, ops->reset(vdev), 0);
+	KUNIT_EXPECT_FALSE(test, vnd->net->driver_ok);
+}
+
+/*
  * A ring the driver broke: NEEDS_RESET with a config notification, until a
  * reset; the commands before the broken head are still answered.  The
  * control virtqueue library reports those commands first and leaves the
@@ -2509,8 +2550,11 @@ static void vnd_test_routing_before_features_ok(struct kunit *test)
 	/* Every data index reached the parent, and nothing else. */
 	KUNIT_EXPECT_EQ(test, fp->bad_idx, 0);
 	KUNIT_EXPECT_EQ(test, fp->vq_seen, 0xf);
-	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_VQ_ADDRESS], 4);
-	/* Without MQ, queue 2 is the CVQ: the parent's gives it up. */
+	/*
+	 * Without MQ, queue 2 is the CVQ: the parent's gives it up, its
+	 * callback and its ring addresses (cleared).
+	 */
+	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_VQ_ADDRESS], mq ? 4 : 5);
 	KUNIT_EXPECT_EQ(test, fp->calls[FP_SET_VQ_CB], mq ? 4 : 5);
 	KUNIT_EXPECT_EQ(test, !!(fp->ready & BIT_ULL(2)), mq);
 	KUNIT_EXPECT_EQ(test, ops->get_vq_ready(vdev, cvq), !mq);
@@ -2724,6 +2768,7 @@ static struct kunit_case vdpa_net_device_cases[] = {
 	KUNIT_CASE_PARAM(vnd_test_status_reset, compat_gen_params),
 	KUNIT_CASE(vnd_test_suspend_resume),
 	KUNIT_CASE_PARAM(vnd_test_cvq_e2e, e2e_cfg_gen_params),
+	KUNIT_CASE(vnd_test_cvq_parent_refuses_driver_ok),
 	KUNIT_CASE_PARAM(vnd_test_cvq_broken, broken_gen_params),
 	KUNIT_CASE(vnd_test_cvq_event_idx),
 	KUNIT_CASE_PARAM(vnd_test_routing_before_features_ok, mq_gen_params),
