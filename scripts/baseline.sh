@@ -8,16 +8,18 @@
 #   e2e      the real virtio_net driver on virtio_vdpa (Debian 12 tools)
 #   vduse    a VDUSE net device with a control virtqueue (refused at
 #            creation by the pristine kernel)
+#   dpdk     unmodified DPDK 24.11 (Debian 13's testpmd) as a VDUSE net
+#            device with 4 queue pairs (refused at creation too)
 #   nested   QEMU 10 with -netdev vhost-vdpa in a Debian 13 userspace, an
 #            L2 guest, live migration and the restore through the CVQ
 #            (about 12 minutes a pass; NESTED_ARGS="nested.svq=off" runs
 #            one pass instead of two)
 #
-# SUITES picks them (default "e2e vduse nested": about 75 minutes).
+# SUITES picks them (default "e2e vduse dpdk nested": about 77 minutes).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-SUITES=${SUITES:-e2e vduse nested}
+SUITES=${SUITES:-e2e vduse dpdk nested}
 kbuild=$top/work/build kbase=$top/work/build-base
 ./scripts/deps.sh || exit 1
 ./scripts/tree.sh apply || exit 1
@@ -27,7 +29,7 @@ kbuild=$top/work/build kbase=$top/work/build-base
 for which in base patched; do
 	b=$kbuild; [ $which = base ] && b=$kbase
 	MODROOT=$b/modroot ./scripts/mkinitramfs.sh "$top/work/initramfs-$which.cpio" || exit 1
-	case " $SUITES " in *" nested "*)
+	case " $SUITES " in *" nested "* | *" dpdk "*)
 		./scripts/mkinitramfs-nested.sh "$top/work/initramfs-nested-$which.cpio" \
 			"$b/arch/x86/boot/bzImage" || exit 1 ;;
 	esac
@@ -38,6 +40,8 @@ for suite in $SUITES; do
 		case $suite in
 		nested) MEM=2048 APPEND="${NESTED_ARGS:-}" ./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$top/work/initramfs-nested-$which.cpio" \
 				nested "$top/out/baseline/nested-$which" "${NESTED_TIMEOUT:-2400}" ;;
+		dpdk) MEM=2048 ./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$top/work/initramfs-nested-$which.cpio" \
+				dpdk "$top/out/baseline/dpdk-$which" 900 ;;
 		*) ./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$top/work/initramfs-$which.cpio" \
 				"$suite" "$top/out/baseline/$suite-$which" "${E2E_TIMEOUT:-900}" ;;
 		esac
@@ -53,6 +57,12 @@ for suite in $SUITES; do
 		for which in base patched; do
 			echo "$which: $(grep -E '^@@REPORT vduse (daemon|: daemon stopped)' "$top/out/baseline/vduse-$which/results.log" 2>/dev/null |
 				tr -d '\r' | sed 's/^@@REPORT //' | cut -c1-300 | tr '\n' ' ')"
+		done
+	fi
+	if [ $suite = dpdk ]; then
+		for which in base patched; do
+			echo "$which: $(grep -E '^@@(REPORT dpdk: worst|REPORT dpdk testpmd streams|TEST FAIL dpdk/create)' "$top/out/baseline/dpdk-$which/results.log" 2>/dev/null |
+				tr -d '\r' | sed 's/^@@//' | cut -c1-300 | tr '\n' ' ')"
 		done
 	fi
 	if [ $suite = nested ]; then

@@ -181,11 +181,17 @@ grep '^@@REPORT vduse: daemon \(stopped\|killed\)' "$log/vduse/results.log" 2>/d
 # commands through the CVQ, and a live migration whose destination QEMU
 # restores the device state through the CVQ.
 if [ "$full" = 1 ]; then
-	step "nested: QEMU 10 + vhost-vdpa in the guest, an L2 virtio_net drives the CVQ, migration"
+	step "Debian 13 userspace in the guest (DPDK 24.11, QEMU 10): the trixie root"
 	t0=$(date +%s)
 	if troot=$(./scripts/trixie-root.sh 2>"$log/trixie-root.log"); then
 		ok "trixie-root ($(sed -n 's/^suite=.*seconds=\([0-9]*\) size_mb=\([0-9]*\).*/built in \1 s, \2 MB/p' "$troot/.build-info"); $(sed -n '2,$p' "$troot/.build-info" | tr '\n' ' ')$([ $(( $(date +%s) - t0 )) -gt 5 ] || echo "; cached"))"
 		if SYSROOT=$troot ./scripts/mkinitramfs-nested.sh "$work/initramfs-nested.cpio" "$kernel" >"$log/initramfs-nested.log" 2>&1; then
+			# Unmodified DPDK 24.11 as a VDUSE net device with 4
+			# queue pairs (CTRL_VQ and MQ), the same initramfs.
+			step "dpdk: DPDK 24.11's testpmd as a VDUSE net device with 4 queue pairs, virtio_net on it"
+			MEM=2048 E2E_TIMEOUT=900 guest_suite dpdk "" "$work/initramfs-nested.cpio"
+			grep '^@@REPORT dpdk: worst\|^@@REPORT dpdk traffic\|^@@REPORT dpdk testpmd streams' "$log/dpdk/results.log" 2>/dev/null | sed 's/^@@REPORT /    /'
+			step "nested: QEMU 10 + vhost-vdpa in the guest, an L2 virtio_net drives the CVQ, migration"
 			MEM=2048 E2E_TIMEOUT=${NESTED_TIMEOUT:-3000} guest_suite nested "" "$work/initramfs-nested.cpio"
 			grep '^@@REPORT nested.*restore:' "$log/nested/results.log" 2>/dev/null | sed 's/^@@REPORT /    /'
 		else

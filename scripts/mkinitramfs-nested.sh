@@ -8,6 +8,8 @@
 # unpacks concatenated archives) that adds
 #   - QEMU's qemu-system-x86_64, its shared libraries and the firmware a
 #     "-M pc -kernel" boot needs;
+#   - DPDK's dpdk-testpmd with its libraries and the net_vhost and
+#     mempool_ring PMDs, when SYSROOT has them (the dpdk suite);
 #   - /nested/bzImage: the L2 kernel (default: the kernel of work/build;
 #     it must have CONFIG_VIRTIO_PCI=y and CONFIG_VIRTIO_NET=y);
 #   - /nested/initramfs.cpio: a tiny L2 initramfs (static busybox,
@@ -111,6 +113,18 @@ for f in linuxboot_dma.bin kvmvapic.bin qboot.rom; do
 	sysroot_file "$SYSROOT" "$add" /usr/share/qemu/$f
 done
 cp "$l2kernel" "$add/nested/bzImage"
+# DPDK's testpmd (guest/tests/dpdk.sh: DPDK as a VDUSE device), when the
+# root has it (trixie's dpdk-dev), and the PMD plugins it needs: EAL loads
+# every plugin of its plugin directory, so only these three go there.
+testpmd=/usr/bin/dpdk-testpmd
+if [ -e "$SYSROOT$testpmd" ]; then
+	sysroot_copy "$SYSROOT" "$add" "$testpmd"
+	pmds=$(ls -d "$SYSROOT"/usr/lib/x86_64-linux-gnu/dpdk/pmds-* | head -n 1)
+	pmds=${pmds#"$SYSROOT"}
+	for p in net_vhost mempool_ring; do
+		sysroot_copy "$SYSROOT" "$add" "$pmds/librte_$p.so"
+	done
+fi
 (cd "$l2" && find . -print0 | cpio --null -o -H newc --quiet) >"$add/nested/initramfs.cpio"
 
 # ---- the normal initramfs, then the additions ----

@@ -31,9 +31,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 SUITE=trixie
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-PKGS=iproute2,ethtool,qemu-system-x86,dpdk,kmod
+PKGS=iproute2,ethtool,qemu-system-x86,dpdk,dpdk-dev,kmod
 # package=version the suites were written against.
-PIN="qemu-system-x86=1:10.0.* dpdk=24.11.* iproute2=6.15.* ethtool=1:6.14*"
+PIN="qemu-system-x86=1:10.0.* dpdk=24.11.* dpdk-dev=24.11.* iproute2=6.15.* ethtool=1:6.14*"
 
 key=$(echo "$SUITE $PKGS $PIN" | sha256sum | cut -c1-12)
 root=$BENCH_CACHE/trixie-$key
@@ -68,7 +68,7 @@ fi
 # Nothing of the root runs as a system: drop the package caches.
 rm -rf "$tmp"/var/cache/apt/archives/*.deb "$tmp"/var/lib/apt/lists/*
 t1=$(date +%s)
-vers=$(chroot "$tmp" dpkg-query -W -f='${Package}=${Version}\n' qemu-system-x86 dpdk iproute2 ethtool)
+vers=$(chroot "$tmp" dpkg-query -W -f='${Package}=${Version}\n' qemu-system-x86 dpdk dpdk-dev iproute2 ethtool)
 off=
 for p in $PIN; do
 	name=${p%%=*} pat=${p#*=}

@@ -109,6 +109,11 @@ for f in CTRL_VQ CTRL_RX CTRL_VLAN CTRL_MAC_ADDR MQ GUEST_ANNOUNCE; do
 done
 echo "$cfg" | grep -q "max_vq_pairs $PAIRS " && pass vduse/max-vq-pairs ||
 	fail vduse/max-vq-pairs "want $PAIRS"
+# VDUSE_VQ_GET_INFO on the kernel's CVQ: no ring for the daemon (num 0),
+# ready as the driver set it (a device that waits for every queue to be
+# ready before it starts, as DPDK does, must see it ready).
+wait_sf 5 sf_is cvq "num=0,ready=1,desc=0x0" && pass vduse/cvq-info-no-ring ||
+	fail vduse/cvq-info-no-ring "daemon's GET_INFO of the CVQ: $(sf cvq)"
 
 # The driver's commands: each returns at once, and the daemon sees it.
 timed up ip link set $NETDEV up

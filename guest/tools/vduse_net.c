@@ -11,6 +11,7 @@
  *     -a VERSION   VDUSE API version to ask for (default 1)
  *     -x           do not ask for VDUSE_F_NET_CTRL_STATE (an old daemon)
  *     -c           no control virtqueue (no CTRL_VQ, no MQ)
+ *     -n           no GUEST_ANNOUNCE (QEMU 10's shadow virtqueue refuses it)
  *     -H MODE      hostile: "noreply" never answers the kernel's
  *                  messages; "badread" reads the state into bad addresses
  *                  first (the errors are printed); "nodriverok" fails
@@ -27,7 +28,11 @@
  * changed, and writes it to the state file, with per-queue counters:
  *
  *   gen=G features=0x... mac=M rx_mode=0xR uc=N mc=N vlans=N pairs=P
- *   offloads=0x... tx=a,b,.. rx=a,b,.. drop=N
+ *   offloads=0x... status=0x.. cvq=num=N,ready=R,desc=0x.. tx=a,b,..
+ *   rx=a,b,.. drop=N
+ *
+ * (cvq= is what VDUSE_VQ_GET_INFO says of the kernel's control virtqueue:
+ * no ring, num 0.)
  *
  * A pristine kernel refuses the device at creation when it asks for
  * CTRL_VQ: the exit status is then 2, with the kernel's error.
@@ -64,7 +69,9 @@
 static const char *name, *state_path;
 static int devfd = -1, evfd = -1;
 static unsigned int pairs = 1, nvq;
-static int api = 1, want_state = 1, ctrl = 1;
+/* What VDUSE_VQ_GET_INFO says of the kernel's CVQ: "num=N,ready=R". */
+static char cvq_info[48] = "none";
+static int api = 1, want_state = 1, ctrl = 1, announce = 1;
 static const char *hostile = "", *bad = "";
 static int reconnected;
 static uint8_t cfg_mac[6] = { 0x52, 0x54, 0x00, 0x56, 0x00, 0x01 };
@@ -295,12 +302,12 @@ static void write_state(void)
 	for (i = 0; i < VDUSE_NET_VLAN_N; i++)
 		nv += !!(st.vlans[i / 64] & (1ULL << (i % 64)));
 	n = snprintf(line, sizeof(line),
-		     "gen=%llu features=0x%llx mac=%02x:%02x:%02x:%02x:%02x:%02x rx_mode=0x%x uc=%u mc=%u vlans=%u pairs=%u offloads=0x%llx status=0x%x tx=",
+		     "gen=%llu features=0x%llx mac=%02x:%02x:%02x:%02x:%02x:%02x rx_mode=0x%x uc=%u mc=%u vlans=%u pairs=%u offloads=0x%llx status=0x%x cvq=%s tx=",
 		     (unsigned long long)st.generation,
 		     (unsigned long long)st.features, st.mac[0], st.mac[1],
 		     st.mac[2], st.mac[3], st.mac[4], st.mac[5], st.rx_mode,
 		     st.uc.count, st.mc.count, nv, st.vq_pairs,
-		     (unsigned long long)st.guest_offloads, status);
+		     (unsigned long long)st.guest_offloads, status, cvq_info);
 	for (i = 0; i < pairs && n < sizeof(line) - 32; i++)
 		n += snprintf(line + n, sizeof(line) - n, "%s%lu", i ? "," : "",
 			      tx_frames[i]);
@@ -385,6 +392,17 @@ static void device_start(void)
 	/* The control virtqueue, the last, is the kernel's: not ours. */
 	for (i = 0; i < 2 * pairs; i++)
 		vq_start(i);
+	if (nvq > 2 * pairs) {
+		struct vduse_vq_info info = { .index = nvq - 1 };
+
+		if (ioctl(devfd, VDUSE_VQ_GET_INFO, &info))
+			snprintf(cvq_info, sizeof(cvq_info), "errno%d", errno);
+		else
+			snprintf(cvq_info, sizeof(cvq_info), "num=%u,ready=%u,desc=0x%llx",
+				 info.num, info.ready,
+				 (unsigned long long)info.desc_addr);
+		write_state();
+	}
 	printf("vduse_net: started, features 0x%llx\n",
 	       (unsigned long long)features);
 	fflush(stdout);
@@ -478,8 +496,9 @@ static int create(void)
 			       (1ULL << VIRTIO_NET_F_CTRL_RX_EXTRA) |
 			       (1ULL << VIRTIO_NET_F_CTRL_VLAN) |
 			       (1ULL << VIRTIO_NET_F_CTRL_MAC_ADDR) |
-			       (1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE) |
 			       (1ULL << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS);
+		if (announce)
+			c->features |= 1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE;
 		if (pairs > 1)
 			c->features |= 1ULL << VIRTIO_NET_F_MQ;
 	}
@@ -573,7 +592,7 @@ int main(int argc, char **argv)
 	unsigned int i, n;
 	int opt, ret;
 
-	while ((opt = getopt(argc, argv, "q:m:s:a:xcH:B:")) != -1) {
+	while ((opt = getopt(argc, argv, "q:m:s:a:xcnH:B:")) != -1) {
 		switch (opt) {
 		case 'q': pairs = atoi(optarg); break;
 		case 'm': if (parse_mac(optarg, cfg_mac)) return 1; break;
@@ -581,6 +600,7 @@ int main(int argc, char **argv)
 		case 'a': api = atoi(optarg); break;
 		case 'x': want_state = 0; break;
 		case 'c': ctrl = 0; break;
+		case 'n': announce = 0; break;
 		case 'H': hostile = optarg; break;
 		case 'B': bad = optarg; break;
 		default: return 1;
@@ -588,7 +608,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc - 1 || pairs < 1 || pairs > MAX_PAIRS ||
 	    (!ctrl && pairs > 1)) {
-		fprintf(stderr, "usage: vduse_net [-q PAIRS] [-m MAC] [-s FILE] [-a API] [-x] [-c] [-H MODE] NAME\n");
+		fprintf(stderr, "usage: vduse_net [-q PAIRS] [-m MAC] [-s FILE] [-a API] [-x] [-c] [-n] [-H MODE] NAME\n");
 		return 1;
 	}
 	name = argv[optind];
