@@ -194,6 +194,10 @@ if [ "$full" = 1 ]; then
 			step "nested: QEMU 10 + vhost-vdpa in the guest, an L2 virtio_net drives the CVQ, migration"
 			MEM=2048 E2E_TIMEOUT=${NESTED_TIMEOUT:-3000} guest_suite nested "" "$work/initramfs-nested.cpio"
 			grep '^@@REPORT nested.*restore:' "$log/nested/results.log" 2>/dev/null | sed 's/^@@REPORT /    /'
+			# The same QEMU on a VDUSE net device: QEMU shadows the
+			# kernel's CVQ, L2's frames go through the daemon.
+			step "nested on VDUSE: QEMU 10 + vhost-vdpa on a VDUSE net device, L2 drives the kernel's CVQ"
+			MEM=2048 E2E_TIMEOUT=1500 guest_suite nested_vduse "" "$work/initramfs-nested.cpio"
 		else
 			tail -n 20 "$log/initramfs-nested.log"; ko "initramfs-nested"
 		fi

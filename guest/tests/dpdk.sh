@@ -20,18 +20,12 @@ DEV=dpdk0
 TP=/tmp/testpmd.log
 ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
 
-# timed NAME CMD...: run CMD, report its time; WORST keeps the longest.
-WORST=0 WORST_CMD=
-timed() {
-	tn=$1; shift
-	t0=$(ms)
-	"$@" >/tmp/timed.out 2>&1
-	TRC=$?
-	TMS=$(( $(ms) - t0 ))
-	if [ $TMS -gt $WORST ]; then WORST=$TMS WORST_CMD="$*"; fi
-	report "dpdk $tn: \`$*\` rc=$TRC in $TMS ms"
-	[ $TRC = 0 ] && pass "dpdk/cmd-$tn" || fail "dpdk/cmd-$tn" "rc=$TRC $(head -c 200 /tmp/timed.out)"
-	return $TRC
+TIMED_PFX=dpdk	# timed (lib.sh) reports "dpdk NAME: ..."
+# cmd NAME CMD...: timed, and a row dpdk/cmd-NAME for its exit status.
+cmd() {
+	cn=$1
+	timed "$@" && pass "dpdk/cmd-$cn" ||
+		fail "dpdk/cmd-$cn" "rc=$TRC $(head -c 200 /tmp/timed.out)"
 }
 # wait_log SECS PATTERN: until testpmd's log has PATTERN.
 wait_log() {
@@ -101,25 +95,9 @@ fi
 
 if out=$(vdpa dev add mgmtdev vduse name $DEV 2>&1); then pass dpdk/vdpa-add; else
 	fail dpdk/vdpa-add "$out"; finish; exit 0; fi
-NETDEV=
-for i in $(seq 1 30); do
-	NETDEV=$(ls /sys/bus/vdpa/devices/$DEV/virtio*/net/ 2>/dev/null | head -n 1)
-	[ -n "$NETDEV" ] && break
-	sleep 1
-done
-if [ -n "$NETDEV" ]; then pass dpdk/virtio-net-probe; else
+if wait_netdev 30; then pass dpdk/virtio-net-probe; else
 	fail dpdk/virtio-net-probe "no netdev"; finish; exit 0; fi
-cfg=$(vdpa dev config show $DEV)
-report "dpdk config: $(echo "$cfg" | tr '\n' ' ' | tr -s ' ')"
-for f in CTRL_VQ MQ; do
-	if echo "$cfg" | grep -q "negotiated_features.* $f\( \|$\)"; then
-		pass dpdk/negotiated-$f
-	else
-		fail dpdk/negotiated-$f "not negotiated"
-	fi
-done
-echo "$cfg" | grep -q "max_vq_pairs $PAIRS " && pass dpdk/max-vq-pairs ||
-	fail dpdk/max-vq-pairs "want $PAIRS"
+negotiated dpdk $PAIRS CTRL_VQ MQ
 
 # DPDK waits for every virtqueue, the kernel's CVQ included, to read
 # ready through VDUSE_VQ_GET_INFO before it starts the device.
@@ -127,7 +105,7 @@ echo "$cfg" | grep -q "max_vq_pairs $PAIRS " && pass dpdk/max-vq-pairs ||
 for c in all default $NETDEV; do
 	echo 1 >/proc/sys/net/ipv6/conf/$c/disable_ipv6 2>/dev/null
 done
-timed up ip link set $NETDEV up
+cmd up ip link set $NETDEV up
 if wait_log 60 "Ctrl queue event handler installed"; then
 	pass dpdk/device-started
 else
@@ -139,27 +117,27 @@ grep -q "aborting device start" $TP && fail dpdk/no-abort "$(grep -i 'abort\|pol
 # MQ VQ_PAIRS_SET is the one control command DPDK's feature set (CTRL_VQ,
 # MQ) lets virtio_net send: the kernel's state and CVQ counters show it.
 c0=$(cvq_stats)
-timed pairs1 ethtool -L $NETDEV combined 1
+cmd pairs1 ethtool -L $NETDEV combined 1
 [ "$(st vq_pairs)" = 1 ] && pass dpdk/kernel-state-pairs-1 || fail dpdk/kernel-state-pairs-1 "vq_pairs $(st vq_pairs)"
-timed pairs ethtool -L $NETDEV combined $PAIRS
+cmd pairs ethtool -L $NETDEV combined $PAIRS
 [ "$(st vq_pairs)" = $PAIRS ] && pass dpdk/kernel-state-pairs || fail dpdk/kernel-state-pairs "vq_pairs $(st vq_pairs)"
 report "dpdk CVQ counters (vdpa vstats): before [$c0] after [$(cvq_stats)]"
 cur=$(ethtool -l $NETDEV | awk '/Current/ { c = 1 } c && /Combined/ { print $2; exit }')
 [ "$cur" = $PAIRS ] && pass dpdk/queue-pairs-in-use || fail dpdk/queue-pairs-in-use "combined $cur"
-timed mac ip link set $NETDEV address 02:11:22:33:44:66
+cmd mac ip link set $NETDEV address 02:11:22:33:44:66
 # The kernel writes the new MAC into the config space when the device
 # has VIRTIO_NET_F_MAC (DPDK's VDUSE device does not offer it).
 cm=$(vdpa dev config show $DEV | sed -n 's/.*mac \([0-9a-f:]*\).*/\1/p')
-if echo "$cfg" | grep -q "negotiated_features.* MAC\( \|$\)"; then
+if echo "$CFG" | grep -q "negotiated_features.* MAC\( \|$\)"; then
 	[ "$cm" = 02:11:22:33:44:66 ] && pass dpdk/mac-set-config || fail dpdk/mac-set-config "config mac $cm"
 fi
 ip link show $NETDEV | grep -q 02:11:22:33:44:66 && pass dpdk/mac-set-netdev || fail dpdk/mac-set-netdev "$(ip link show $NETDEV)"
-timed promisc ip link set $NETDEV promisc on
-timed promisc-off ip link set $NETDEV promisc off
-timed allmulti ip link set $NETDEV allmulticast on
-timed maddr ip maddr add 01:00:5e:01:02:03 dev $NETDEV
+cmd promisc ip link set $NETDEV promisc on
+cmd promisc-off ip link set $NETDEV promisc off
+cmd allmulti ip link set $NETDEV allmulticast on
+cmd maddr ip maddr add 01:00:5e:01:02:03 dev $NETDEV
 modprobe 8021q 2>/dev/null
-timed vlan ip link add link $NETDEV name $NETDEV.7 type vlan id 7
+cmd vlan ip link add link $NETDEV name $NETDEV.7 type vlan id 7
 grep -q "Control queue kicked\|Failed to handle ctrl" $TP &&
 	fail dpdk/cvq-not-in-userspace "$(grep -i 'ctrl\|control' $TP | head -n 3 | tr '\n' '|')" ||
 	pass dpdk/cvq-not-in-userspace
@@ -167,22 +145,8 @@ grep -q "Control queue kicked\|Failed to handle ctrl" $TP &&
 # Traffic on every queue: XPS sends through one queue at a time; testpmd
 # forwards guest queue i's frames back to guest queue i.
 ip addr add 10.9.1.1/24 dev $NETDEV
-cpus=$(printf '%x' $(( (1 << $(nproc)) - 1 )))
-xps_err=
-q=0
-while [ $q -lt $PAIRS ]; do
-	j=0
-	while [ $j -lt $PAIRS ]; do
-		m=0; [ $j = $q ] && m=$cpus
-		echo $m >/sys/class/net/$NETDEV/queues/tx-$j/xps_cpus 2>/dev/null ||
-			xps_err="$xps_err tx-$j"
-		j=$((j + 1))
-	done
-	ping -c 3 -i 0.2 -W 1 -I $NETDEV 10.9.1.$((q + 10)) >/dev/null 2>&1
-	q=$((q + 1))
-done
-sleep 1
-[ -z "$xps_err" ] || report "dpdk traffic: xps_cpus not set on$xps_err"
+xps_ping $NETDEV $PAIRS 10.9.1
+[ -z "$XPS_ERR" ] || report "dpdk traffic: xps_cpus not set on$XPS_ERR"
 # Linux 7.3's virtio_net has no per-queue packet counts in ethtool -S
 # (they moved to the netlink queue stats): per queue, testpmd counts; in
 # total, the guest's count must equal what testpmd sent it.

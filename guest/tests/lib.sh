@@ -323,15 +323,22 @@ add_vdpa() {
 	echo $DEV >/sys/bus/vdpa/drivers_probe
 }
 
-# Create the device on virtio_vdpa; sets NETDEV, the virtio_net netdev.
-setup_virtio_vdpa() {
-	add_vdpa virtio_vdpa || return 1
-	for i in 1 2 3 4 5; do
+# wait_netdev SECS: wait for $DEV's virtio_net netdev; sets NETDEV.
+wait_netdev() {
+	i=0
+	while [ $i -lt $1 ]; do
 		NETDEV=$(ls /sys/bus/vdpa/devices/$DEV/virtio*/net/ 2>/dev/null | head -n 1)
 		[ -n "$NETDEV" ] && return 0
 		sleep 1
+		i=$((i + 1))
 	done
 	return 1
+}
+
+# Create the device on virtio_vdpa; sets NETDEV, the virtio_net netdev.
+setup_virtio_vdpa() {
+	add_vdpa virtio_vdpa || return 1
+	wait_netdev 5
 }
 
 # Create the device on vhost_vdpa [with MAC]; sets VDEV, its char device.
@@ -351,4 +358,58 @@ setup_vhost_vdpa() {
 teardown() {
 	vdpa dev del $DEV 2>/dev/null
 	DBG=
+}
+
+# timed NAME CMD...: run CMD (output in /tmp/timed.out), report its time
+# as "$TIMED_PFX NAME: ..."; TRC and TMS are its status and milliseconds,
+# WORST and WORST_CMD keep the longest.
+WORST=0 WORST_CMD=
+timed() {
+	tn=$1; shift
+	t0=$(awk '{ printf "%d", $1 * 1000 }' /proc/uptime)
+	"$@" >/tmp/timed.out 2>&1
+	TRC=$?
+	TMS=$(( $(awk '{ printf "%d", $1 * 1000 }' /proc/uptime) - t0 ))
+	if [ $TMS -gt $WORST ]; then WORST=$TMS WORST_CMD="$*"; fi
+	report "$TIMED_PFX $tn: \`$*\` rc=$TRC in $TMS ms"
+	return $TRC
+}
+
+# xps_ping NETDEV PAIRS NET: send pings through each transmit queue in
+# turn (XPS steers all CPUs to one queue at a time), to NET.10, NET.11,
+# ...; XPS_ERR lists the queues whose xps_cpus could not be set.
+xps_ping() {
+	cpus=$(printf '%x' $(( (1 << $(nproc)) - 1 )))
+	XPS_ERR=
+	q=0
+	while [ $q -lt $2 ]; do
+		j=0
+		while [ $j -lt $2 ]; do
+			m=0; [ $j = $q ] && m=$cpus
+			echo $m >/sys/class/net/$1/queues/tx-$j/xps_cpus 2>/dev/null ||
+				XPS_ERR="$XPS_ERR tx-$j"
+			j=$((j + 1))
+		done
+		ping -c 3 -i 0.2 -W 1 -I $1 $3.$((q + 10)) >/dev/null 2>&1
+		q=$((q + 1))
+	done
+	sleep 1
+}
+
+# negotiated PREFIX PAIRS FEATURE...: a row PREFIX/negotiated-FEATURE for
+# each feature "vdpa dev config show" must list as negotiated, and
+# PREFIX/max-vq-pairs; the config is left in CFG and reported.
+negotiated() {
+	np=$1 nq=$2; shift 2
+	CFG=$(vdpa dev config show $DEV)
+	report "$np config: $(echo "$CFG" | tr '\n' ' ' | tr -s ' ')"
+	for f in "$@"; do
+		if echo "$CFG" | grep -q "negotiated_features.* $f\( \|$\)"; then
+			pass $np/negotiated-$f
+		else
+			fail $np/negotiated-$f "not negotiated"
+		fi
+	done
+	echo "$CFG" | grep -q "max_vq_pairs $nq " && pass $np/max-vq-pairs ||
+		fail $np/max-vq-pairs "want $nq"
 }

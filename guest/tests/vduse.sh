@@ -49,18 +49,7 @@ stop_all() {
 	DPID=
 }
 
-# timed NAME CMD...: run CMD, report its time; WORST keeps the longest.
-WORST=0 WORST_CMD=
-timed() {
-	tn=$1; shift
-	t0=$(ms)
-	"$@" >/tmp/timed.out 2>&1
-	TRC=$?
-	TMS=$(( $(ms) - t0 ))
-	if [ $TMS -gt $WORST ]; then WORST=$TMS WORST_CMD="$*"; fi
-	report "vduse $tn: \`$*\` rc=$TRC in $TMS ms"
-	return $TRC
-}
+TIMED_PFX=vduse	# timed (lib.sh) reports "vduse NAME: ..."
 
 say "== vduse: vduse_net ($PAIRS queue pairs, CTRL_VQ) -> virtio_vdpa -> virtio_net =="
 if ! [ -c /dev/vduse/control ]; then
@@ -90,25 +79,9 @@ fi
 
 if out=$(vdpa dev add mgmtdev vduse name $DEV 2>&1); then pass vduse/add; else
 	fail vduse/add "$out"; stop_all; exit 0; fi
-NETDEV=
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	NETDEV=$(ls /sys/bus/vdpa/devices/$DEV/virtio*/net/ 2>/dev/null | head -n 1)
-	[ -n "$NETDEV" ] && break
-	sleep 1
-done
-if [ -n "$NETDEV" ]; then pass vduse/virtio-net-probe; else
+if wait_netdev 10; then pass vduse/virtio-net-probe; else
 	fail vduse/virtio-net-probe "no netdev"; stop_all; exit 0; fi
-cfg=$(vdpa dev config show $DEV)
-report "vduse config: $cfg"
-for f in CTRL_VQ CTRL_RX CTRL_VLAN CTRL_MAC_ADDR MQ GUEST_ANNOUNCE; do
-	if echo "$cfg" | grep -q "negotiated_features.* $f\( \|$\)"; then
-		pass vduse/negotiated-$f
-	else
-		fail vduse/negotiated-$f "not negotiated"
-	fi
-done
-echo "$cfg" | grep -q "max_vq_pairs $PAIRS " && pass vduse/max-vq-pairs ||
-	fail vduse/max-vq-pairs "want $PAIRS"
+negotiated vduse $PAIRS CTRL_VQ CTRL_RX CTRL_VLAN CTRL_MAC_ADDR MQ GUEST_ANNOUNCE
 # VDUSE_VQ_GET_INFO on the kernel's CVQ: no ring for the daemon (num 0),
 # ready as the driver set it (a device that waits for every queue to be
 # ready before it starts, as DPDK does, must see it ready).
@@ -142,23 +115,9 @@ report "vduse daemon state: $(cat $SF)"
 # Traffic on every queue: XPS sends through one queue at a time; the
 # daemon loops each frame back to the receive queue of its pair.
 ip addr add 10.9.0.1/24 dev $NETDEV
-cpus=$(printf '%x' $(( (1 << $(nproc)) - 1 )))
-xps_err=
+xps_ping $NETDEV $PAIRS 10.9.0
+[ -z "$XPS_ERR" ] || report "vduse traffic: xps_cpus not set on$XPS_ERR"
 ok=0
-q=0
-while [ $q -lt $PAIRS ]; do
-	j=0
-	while [ $j -lt $PAIRS ]; do
-		m=0; [ $j = $q ] && m=$cpus
-		echo $m >/sys/class/net/$NETDEV/queues/tx-$j/xps_cpus 2>/dev/null ||
-			xps_err="$xps_err tx-$j"
-		j=$((j + 1))
-	done
-	ping -c 3 -i 0.2 -W 1 -I $NETDEV 10.9.0.$((q + 10)) >/dev/null 2>&1
-	q=$((q + 1))
-done
-sleep 1
-[ -z "$xps_err" ] || report "vduse traffic: xps_cpus not set on$xps_err"
 tx=$(sf tx) rx=$(sf rx)
 q=0
 for c in $(echo $tx | tr , ' '); do

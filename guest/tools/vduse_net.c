@@ -58,7 +58,11 @@
 
 #define MAX_PAIRS	16
 #define MAX_VQS		(2 * MAX_PAIRS + 1)
-#define VQ_SIZE		256
+/*
+ * QEMU 10 sizes a vhost-vdpa NIC's rings at 1024 entries, whatever its
+ * rx_queue_size says, and falls back to its own virtio-net below that.
+ */
+#define VQ_SIZE		1024
 #define HDR_LEN		12	/* struct virtio_net_hdr_mrg_rxbuf, VERSION_1 */
 #define FRAME_MAX	(HDR_LEN + 9216)
 
@@ -146,6 +150,7 @@ static void *iova_va(uint64_t iova, uint64_t len)
 
 struct vq {
 	int ready, kickfd;
+	int failed;		/* enabled, but its rings could not be set up */
 	unsigned int num;
 	uint16_t last_avail;
 	struct vring_desc *desc;
@@ -182,12 +187,14 @@ static void vq_start(unsigned int i)
 	q->used = iova_va(info.device_addr, 4 + 8ULL * q->num);
 	if (!q->desc || !q->avail || !q->used) {
 		fprintf(stderr, "vduse_net: vq %u: rings not mapped\n", i);
+		q->failed = 1;
 		return;
 	}
 	q->kickfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	e.fd = q->kickfd;
 	if (q->kickfd < 0 || ioctl(devfd, VDUSE_VQ_SETUP_KICKFD, &e)) {
 		perror("vduse_net: VDUSE_VQ_SETUP_KICKFD");
+		q->failed = 1;
 		return;
 	}
 	q->ready = 1;
@@ -383,6 +390,24 @@ static void run_pair(unsigned int p)
 
 /* ---- VDUSE's messages ---- */
 
+/* What VDUSE_VQ_GET_INFO says of the kernel's CVQ, into the state file. */
+static void cvq_probe(void)
+{
+	struct vduse_vq_info info = { .index = nvq - 1 };
+	char was[sizeof(cvq_info)];
+
+	if (nvq <= 2 * pairs)
+		return;
+	memcpy(was, cvq_info, sizeof(was));
+	if (ioctl(devfd, VDUSE_VQ_GET_INFO, &info))
+		snprintf(cvq_info, sizeof(cvq_info), "errno%d", errno);
+	else
+		snprintf(cvq_info, sizeof(cvq_info), "num=%u,ready=%u,desc=0x%llx",
+			 info.num, info.ready, (unsigned long long)info.desc_addr);
+	if (strcmp(was, cvq_info))
+		write_state();
+}
+
 static void device_start(void)
 {
 	unsigned int i;
@@ -392,20 +417,29 @@ static void device_start(void)
 	/* The control virtqueue, the last, is the kernel's: not ours. */
 	for (i = 0; i < 2 * pairs; i++)
 		vq_start(i);
-	if (nvq > 2 * pairs) {
-		struct vduse_vq_info info = { .index = nvq - 1 };
-
-		if (ioctl(devfd, VDUSE_VQ_GET_INFO, &info))
-			snprintf(cvq_info, sizeof(cvq_info), "errno%d", errno);
-		else
-			snprintf(cvq_info, sizeof(cvq_info), "num=%u,ready=%u,desc=0x%llx",
-				 info.num, info.ready,
-				 (unsigned long long)info.desc_addr);
-		write_state();
-	}
+	cvq_probe();
 	printf("vduse_net: started, features 0x%llx\n",
 	       (unsigned long long)features);
 	fflush(stdout);
+}
+
+/*
+ * VDUSE sends no message when the driver enables a queue.  A driver that
+ * enables them after DRIVER_OK (QEMU does: it first restores the device
+ * state through the CVQ) is seen by polling, as DPDK polls too.
+ */
+static void late_start(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2 * pairs; i++)
+		if (!vqs[i].ready && !vqs[i].failed) {
+			vq_start(i);
+			if (vqs[i].ready)
+				printf("vduse_net: vq %u enabled after DRIVER_OK\n", i);
+		}
+	if (strstr(cvq_info, "ready=0"))
+		cvq_probe();
 }
 
 static void device_stop(void)
@@ -680,6 +714,7 @@ int main(int argc, char **argv)
 		if (status & VIRTIO_CONFIG_S_DRIVER_OK) {
 			unsigned long before = 0, after = 0;
 
+			late_start();
 			for (i = 0; i < pairs; i++)
 				before += tx_frames[i];
 			for (i = 0; i < pairs; i++)
