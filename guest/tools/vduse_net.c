@@ -424,9 +424,10 @@ static void device_start(void)
 }
 
 /*
- * VDUSE sends no message when the driver enables a queue.  A driver that
- * enables them after DRIVER_OK (QEMU does: it first restores the device
- * state through the CVQ) is seen by polling, as DPDK polls too.
+ * A driver may enable queues after DRIVER_OK (QEMU does: it first
+ * restores the device state through the CVQ).  Without
+ * VDUSE_F_QUEUE_READY, which this daemon does not ask for yet, VDUSE
+ * says nothing of it: poll, as DPDK does.
  */
 static void late_start(void)
 {
