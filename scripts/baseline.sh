@@ -10,6 +10,8 @@
 #            creation by the pristine kernel)
 #   dpdk     unmodified DPDK 24.11 (Debian 13's testpmd) as a VDUSE net
 #            device with 4 queue pairs (refused at creation too)
+#   nested_vduse  QEMU 10 on a VDUSE net device (not in the default: 8
+#            minutes on the series, refused at creation on 7.3.4)
 #   nested   QEMU 10 with -netdev vhost-vdpa in a Debian 13 userspace, an
 #            L2 guest, live migration and the restore through the CVQ
 #            (about 12 minutes a pass; NESTED_ARGS="nested.svq=off" runs
@@ -29,7 +31,7 @@ kbuild=$top/work/build kbase=$top/work/build-base
 for which in base patched; do
 	b=$kbuild; [ $which = base ] && b=$kbase
 	MODROOT=$b/modroot ./scripts/mkinitramfs.sh "$top/work/initramfs-$which.cpio" || exit 1
-	case " $SUITES " in *" nested "* | *" dpdk "*)
+	case " $SUITES " in *" nested "* | *" dpdk "* | *" nested_vduse "*)
 		./scripts/mkinitramfs-nested.sh "$top/work/initramfs-nested-$which.cpio" \
 			"$b/arch/x86/boot/bzImage" || exit 1 ;;
 	esac
@@ -40,6 +42,8 @@ for suite in $SUITES; do
 		case $suite in
 		nested) MEM=2048 APPEND="${NESTED_ARGS:-}" ./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$top/work/initramfs-nested-$which.cpio" \
 				nested "$top/out/baseline/nested-$which" "${NESTED_TIMEOUT:-2400}" ;;
+		nested_vduse) MEM=2048 ./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$top/work/initramfs-nested-$which.cpio" \
+				nested_vduse "$top/out/baseline/nested_vduse-$which" 1500 ;;
 		dpdk) MEM=2048 ./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$top/work/initramfs-nested-$which.cpio" \
 				dpdk "$top/out/baseline/dpdk-$which" 900 ;;
 		*) ./scripts/qemu-run.sh "$b/arch/x86/boot/bzImage" "$top/work/initramfs-$which.cpio" \
